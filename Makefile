@@ -1,0 +1,45 @@
+# The verbs a newcomer needs: `make run` starts Kindling, `make test` proves it works.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: install run test test-fast lint format demo bench-pages bench-nudges clean
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install  ## web server, Celery worker and beat on the embedded defaults
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	@echo ""
+	@echo "  Kindling is starting: open http://localhost:$(PORT)/"
+	@echo "  Emails (sign-up links, nudges) are printed below, in this terminal."
+	@echo ""
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_DEBUG=1 PORT=$(PORT) honcho start -f Procfile.dev
+
+test: install  ## the whole suite; PostgreSQL/Redis tests run when DATABASE_URL/REDIS_URL are set
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+demo: install  ## two linked demo partners with a few weeks of content (DEBUG only)
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+
+clean:
+	rm -rf var/broker var/celerybeat-schedule* .pytest_cache

@@ -1,0 +1,19 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from couples import views as couple_views
+
+# The admin signs in through allauth, so its rate limits and two-factor login apply.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Kindling administration"
+
+urlpatterns = [
+    path("", couple_views.landing, name="landing"),
+    path("healthz", couple_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("couples.urls")),
+    path("", include("practices.urls")),
+]

@@ -1,0 +1,64 @@
+"""One place that decides who may see a couple. Every view that shows couple data goes
+through here; non-members get a 404, never a 403, so a couple's existence stays private."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
+
+from .models import Couple, Membership, User
+
+
+@dataclass(frozen=True)
+class CoupleAccess:
+    couple: Couple
+    me: User
+    partner: User | None
+
+    @property
+    def writable(self) -> bool:
+        """Ended couples are a read-only archive."""
+        return self.couple.is_active
+
+
+def _access(couple: Couple, user: User) -> CoupleAccess:
+    return CoupleAccess(couple=couple, me=user, partner=couple.partner_of(user))
+
+
+def current_access(user: User) -> CoupleAccess | None:
+    """The user's active couple, if they have one (complete or still waiting)."""
+    membership = Membership.objects.select_related("couple").filter(user=user, active=True).first()
+    return _access(membership.couple, user) if membership else None
+
+
+def archive_access(request: HttpRequest, couple_id: UUID) -> CoupleAccess:
+    """A couple the user belongs or belonged to, by id; 404 for everyone else."""
+    membership = (
+        Membership.objects.select_related("couple")
+        .filter(user=request.user, couple_id=couple_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such couple.")
+    return _access(membership.couple, request.user)
+
+
+def couple_required(view):
+    """For pages that need a linked couple: sets `request.access`, or sends people who
+    have no partner yet to the home page, which shows them how to invite one."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        access = current_access(request.user)
+        if access is None or access.partner is None:
+            messages.info(request, "Link up with your partner first; then this page opens up.")
+            return redirect("practices:home")
+        request.access = access
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from .models import Couple, User
+from .timezones import timezone_choices
+
+
+def timezone_field(label: str, help_text: str = "", *, guess: bool = False) -> forms.ChoiceField:
+    """A select of IANA zones; with `guess`, the browser preselects its own zone."""
+    return forms.ChoiceField(
+        label=label,
+        choices=timezone_choices,
+        initial="UTC",
+        help_text=help_text,
+        widget=forms.Select(attrs={"data-guess-timezone": ""} if guess else {}),
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a time zone we know. Pick one from the list."
+        },
+    )
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=40,
+        help_text="What your partner will see, for example your first name.",
+    )
+    timezone = timezone_field(
+        "Your time zone",
+        "We guessed it from your browser; change it if it is wrong.",
+        guess=True,
+    )
+
+    def signup(self, request, user: User) -> None:
+        user.display_name = self.cleaned_data["display_name"].strip()
+        user.timezone = self.cleaned_data["timezone"]
+        user.save(update_fields=["display_name", "timezone"])
+
+
+class ProfileForm(forms.ModelForm):
+    timezone = timezone_field("Time zone", "Reminders arrive at your local time here.")
+
+    class Meta:
+        model = User
+        fields = ["display_name", "timezone"]
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError("Please enter a name your partner will recognise.")
+        return name
+
+
+class CoupleForm(forms.ModelForm):
+    timezone = timezone_field("Home time zone", "Today's question turns over at midnight here.")
+
+    class Meta:
+        model = Couple
+        fields = ["name", "together_since", "timezone"]
+        widgets = {"together_since": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+    def clean_together_since(self) -> dt.date | None:
+        since = self.cleaned_data["together_since"]
+        if since is None:
+            return None
+        if since > timezone.localdate():
+            raise forms.ValidationError("That date is in the future. When did you get together?")
+        if since.year < 1900:
+            raise forms.ValidationError("Please enter a date after 1900.")
+        return since
+
+
+class InviteByEmailForm(forms.Form):
+    email = forms.EmailField(
+        label="Your partner's email",
+        max_length=254,
+        help_text="We email them a link that works once, for 7 days.",
+    )
+
+
+class PairingCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Pairing code",
+        max_length=20,
+        help_text="The 8 characters on your partner's screen, like ABCD-EFGH.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class EndCoupleForm(forms.Form):
+    CONFIRMATION = "end"
+
+    confirm = forms.CharField(
+        label="Type “end” to confirm",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"].strip().lower()
+        if value != self.CONFIRMATION:
+            raise forms.ValidationError("Type the word “end” to confirm. Nothing has changed.")
+        return value

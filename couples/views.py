@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import logging
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.celery import app as celery_app
+from practices.tips import TIPS
+from reminders.emails import absolute_url, make_message
+
+from . import services
+from .access import archive_access, current_access
+from .forms import CoupleForm, EndCoupleForm, InviteByEmailForm, PairingCodeForm, ProfileForm
+from .models import Couple, Invitation
+
+log = logging.getLogger(__name__)
+
+PENDING_INVITATION = "pending_invitation"
+
+
+@login_not_required
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("practices:home")
+    return render(request, "couples/landing.html", {"tips": TIPS.values()})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = type(exc).__name__
+    try:
+        with celery_app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as exc:
+        checks["broker"] = type(exc).__name__
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(checks, status=200 if healthy else 503)
+
+
+@require_http_methods(["GET", "POST"])
+def profile_settings(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("couples:settings")
+    return render(request, "couples/settings.html", {"form": form})
+
+
+def _invite_link(token: str) -> str:
+    return absolute_url(reverse("couples:invitation", args=[token]))
+
+
+def _send_invitation_email(request: HttpRequest, invitation: Invitation, link: str) -> None:
+    message = make_message(
+        "invitation",
+        {"inviter": request.user, "link": link, "invitation": invitation},
+        to=invitation.email,
+    )
+    try:
+        message.send()
+    except Exception as exc:
+        log.warning("invitation email failed: %s", type(exc).__name__)
+        messages.warning(
+            request,
+            "We could not send the email just now. Copy the link below and send it yourself.",
+        )
+    else:
+        messages.success(request, f"Invitation sent to {invitation.email}.")
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest) -> HttpResponse:
+    access = current_access(request.user)
+    if access is not None and access.partner is not None:
+        messages.info(request, "You are already linked with your partner.")
+        return redirect("practices:home")
+
+    email_form = InviteByEmailForm(request.POST if request.POST.get("action") == "email" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "email" and email_form.is_valid():
+                invitation, token = services.invite_by_link(
+                    request.user, email_form.cleaned_data["email"]
+                )
+                link = _invite_link(token)
+                _send_invitation_email(request, invitation, link)
+                request.session["new_invite_link"] = link
+                return redirect("couples:invite")
+            if action == "link":
+                _, token = services.invite_by_link(request.user)
+                request.session["new_invite_link"] = _invite_link(token)
+                messages.success(request, "Here is your link. It works once, for 7 days.")
+                return redirect("couples:invite")
+            if action == "code":
+                services.create_pairing_code(request.user)
+                return redirect("couples:invite")
+        except services.InvitationError as exc:
+            messages.error(request, str(exc))
+            return redirect("couples:invite")
+
+    open_invitations = (
+        list(access.couple.invitations.open().order_by("-created_at")) if access else []
+    )
+    return render(
+        request,
+        "couples/invite.html",
+        {
+            "email_form": email_form,
+            "new_link": request.session.pop("new_invite_link", None),
+            "code_invitation": next(
+                (i for i in open_invitations if i.kind == Invitation.Kind.CODE), None
+            ),
+            "link_invitations": [i for i in open_invitations if i.kind == Invitation.Kind.LINK],
+        },
+    )
+
+
+@require_POST
+def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=pk, inviter=request.user)
+    services.revoke_invitation(invitation)
+    messages.success(request, "Invitation withdrawn.")
+    return redirect("couples:invite")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """GET only shows what accepting means (mail scanners follow links); POST accepts."""
+    found = services.find_link_invitation(token)
+    user = request.user if request.user.is_authenticated else None
+    if found is None:
+        return render(
+            request,
+            "couples/invitation_invalid.html",
+            {"reason": "This invitation link is not valid. Check that you copied all of it."},
+            status=404,
+        )
+    problem = services.invitation_problem(found, user)
+    if problem and not (user is None and found.is_open):
+        request.session.pop(PENDING_INVITATION, None)
+        return render(request, "couples/invitation_invalid.html", {"reason": problem}, status=410)
+    if user is None:
+        # Remember it across sign-up and email verification, which may happen elsewhere.
+        request.session[PENDING_INVITATION] = token
+        if request.method == "POST":
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        return render(request, "couples/invitation.html", {"invitation": found})
+    if request.method == "POST":
+        try:
+            couple = services.accept_invitation(found.pk, user)
+        except services.InvitationError as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
+        request.session.pop(PENDING_INVITATION, None)
+        messages.success(request, f"You and {couple.partner_of(user)} are linked. Welcome home.")
+        return redirect("practices:home")
+    request.session[PENDING_INVITATION] = token
+    return render(request, "couples/invitation.html", {"invitation": found})
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    form = PairingCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            couple = services.redeem_pairing_code(form.cleaned_data["code"], request.user)
+        except services.InvitationError as exc:
+            form.add_error("code", str(exc))
+        else:
+            messages.success(
+                request, f"You and {couple.partner_of(request.user)} are linked. Welcome home."
+            )
+            return redirect("practices:home")
+    return render(
+        request,
+        "couples/join.html",
+        {"form": form, "attempts_left": services.pairing_attempts_left(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def couple_profile(request: HttpRequest) -> HttpResponse:
+    couple = services.active_couple(request.user)
+    form = CoupleForm(
+        request.POST or None, instance=couple or Couple(timezone=request.user.timezone)
+    )
+    if request.method == "POST" and form.is_valid():
+        if couple is None:
+            # Someone still waiting for a partner may fill in the profile first.
+            services.ensure_couple(request.user, **form.cleaned_data)
+        else:
+            form.save()
+        messages.success(request, "Your couple profile is saved.")
+        return redirect("practices:home")
+    return render(request, "couples/couple_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def end_couple(request: HttpRequest) -> HttpResponse:
+    access = current_access(request.user)
+    if access is None or access.partner is None:
+        messages.info(request, "There is no linked couple to end.")
+        return redirect("practices:home")
+    form = EndCoupleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.end_couple(access.couple)
+        messages.info(
+            request,
+            "Your couple has ended. What you shared stays readable here for 30 days.",
+        )
+        return redirect("couples:archive", couple_id=access.couple.pk)
+    return render(request, "couples/end_couple.html", {"form": form, "access": access})
+
+
+@require_GET
+def archive(request: HttpRequest, couple_id: UUID) -> HttpResponse:
+    access = archive_access(request, couple_id)
+    if access.writable:
+        return redirect("practices:home")
+    return render(request, "couples/archive.html", {"access": access})

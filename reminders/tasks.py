@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import outbox
+
+# Retries wait 30 s, 1, 2, 4, 8 then 15 minutes: far inside the broker's visibility
+# timeout, so Redis never redelivers a task that is merely waiting.
+RETRY_BASE_SECONDS = 30
+RETRY_CAP_SECONDS = 15 * 60
+MAX_RETRIES = 6
+
+
+def retry_delay(retries: int) -> int:
+    return min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**retries)
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def send_nudges(self, nudge_ids: list[int]) -> None:
+    last_try = self.request.retries >= MAX_RETRIES
+    retry_ids = outbox.deliver(nudge_ids, give_up=last_try)
+    if retry_ids:
+        raise self.retry(args=[retry_ids], countdown=retry_delay(self.request.retries))
+
+
+@shared_task
+def sweep_stuck_nudges() -> None:
+    stuck = outbox.sweep_stuck()
+    if stuck:
+        send_nudges.delay(stuck)

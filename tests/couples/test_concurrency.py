@@ -1,0 +1,79 @@
+"""Accepting must happen once even when two requests race. Needs real row locks and two
+connections, so it runs on PostgreSQL (CI sets DATABASE_URL) and is skipped on SQLite."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from couples import services
+from couples.models import Invitation, Membership
+from tests.conftest import postgres_only
+from tests.factories import UserFactory
+
+pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+def race(*calls):
+    """Run each call in its own thread and connection, released together."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            outcomes[index] = call()
+        except Exception as exc:
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_two_people_accepting_one_invitation_at_once_make_one_member():
+    alice, bob, charlie = UserFactory(), UserFactory(), UserFactory()
+    invitation, _ = services.invite_by_link(alice)
+    for _ in range(5):
+        outcomes = race(
+            lambda: services.accept_invitation(invitation.pk, bob),
+            lambda: services.accept_invitation(invitation.pk, charlie),
+        )
+        errors = [o for o in outcomes if isinstance(o, services.InvitationError)]
+        assert len(errors) == 1, outcomes
+        assert Membership.objects.filter(couple=invitation.couple).count() == 2
+        invitation.refresh_from_db()
+        assert invitation.accepted_by in (bob, charlie)
+        # reset for another round
+        Membership.objects.filter(couple=invitation.couple, seat=2).delete()
+        Invitation.objects.filter(pk=invitation.pk).update(accepted_at=None, accepted_by=None)
+
+
+def test_two_invitations_to_one_couple_accepted_at_once_make_one_member():
+    alice, bob, charlie = UserFactory(), UserFactory(), UserFactory()
+    first, _ = services.invite_by_link(alice)
+    second, _ = services.invite_by_link(alice)
+    outcomes = race(
+        lambda: services.accept_invitation(first.pk, bob),
+        lambda: services.accept_invitation(second.pk, charlie),
+    )
+    assert sum(isinstance(o, services.InvitationError) for o in outcomes) == 1, outcomes
+    assert Membership.objects.filter(couple=first.couple).count() == 2
+    assert Invitation.objects.filter(accepted_at__isnull=False).count() == 1
+
+
+def test_one_person_accepting_two_couples_at_once_joins_one():
+    alice, carol, bob = UserFactory(), UserFactory(), UserFactory()
+    to_alice, _ = services.invite_by_link(alice)
+    to_carol, _ = services.invite_by_link(carol)
+    outcomes = race(
+        lambda: services.accept_invitation(to_alice.pk, bob),
+        lambda: services.accept_invitation(to_carol.pk, bob),
+    )
+    assert sum(isinstance(o, services.InvitationError) for o in outcomes) == 1, outcomes
+    assert Membership.objects.filter(user=bob, active=True).count() == 1

@@ -1,0 +1,257 @@
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from couples import services
+from couples.models import Couple, Invitation, Membership
+from tests.conftest import client_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def link_invitation(inviter, email=""):
+    invitation, token = services.invite_by_link(inviter, email)
+    return invitation, token, reverse("couples:invitation", args=[token])
+
+
+def members_of(couple_or_id):
+    pk = getattr(couple_or_id, "pk", couple_or_id)
+    return sorted(Membership.objects.filter(couple_id=pk).values_list("user__email", flat=True))
+
+
+def test_it_stores_only_a_hash_of_the_token(alice):
+    invitation, token, _ = link_invitation(alice)
+    assert token not in str(Invitation.objects.filter(pk=invitation.pk).values().get())
+    assert invitation.token_hash == services.hash_token(token)
+    assert len(token) >= 40
+
+
+def test_inviting_by_email_sends_a_link_that_opens_a_confirmation_page(
+    alice_client, mailoutbox, bob
+):
+    response = alice_client.post(
+        reverse("couples:invite"), {"action": "email", "email": "bob@example.com"}, follow=True
+    )
+    assert "Invitation sent to bob@example.com" in response.text
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["bob@example.com"]
+    assert "Alice invited you" in message.subject
+    html = message.alternatives[0].content
+    path = re.search(r"http://localhost:8000(/invite/[\w-]+/)", message.body).group(1)
+    assert path in html
+    # The link is shown once to the inviter, too, for sharing by other means.
+    assert path in response.text
+
+    # A GET (a mail scanner, or a curious partner) changes nothing.
+    bob_client = client_for(bob)
+    page = bob_client.get(path)
+    assert page.status_code == 200
+    assert "Alice invited you" in page.text
+    assert not Membership.objects.filter(user=bob).exists()
+
+    response = bob_client.post(path, follow=True)
+    assert "You and Alice are linked" in response.text
+    couple = Couple.objects.get(memberships__user=bob)
+    assert members_of(couple) == ["alice@example.com", "bob@example.com"]
+    invitation = Invitation.objects.get()
+    assert invitation.accepted_by == bob and invitation.accepted_at is not None
+
+
+def test_both_partners_see_the_same_couple_home(alice, bob, alice_client):
+    _, _, path = link_invitation(alice)
+    client_for(bob).post(path)
+    for client in (alice_client, client_for(bob)):
+        page = client.get(reverse("practices:home"))
+        assert "Alice &amp; Bob" in page.text
+
+
+def test_it_rejects_a_reused_link(alice, bob, charlie):
+    _, _, path = link_invitation(alice)
+    client_for(bob).post(path)
+    response = client_for(charlie).post(path)
+    assert response.status_code == 410
+    assert "already been used" in response.text
+    assert not Membership.objects.filter(user=charlie).exists()
+
+
+def test_it_rejects_an_expired_link(alice, bob):
+    _, _, path = link_invitation(alice)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=7, minutes=1)):
+        response = client_for(bob).post(path)
+    assert response.status_code == 410
+    assert "expired" in response.text
+    assert not Membership.objects.filter(user=bob).exists()
+
+
+def test_it_rejects_a_tampered_token(alice, bob):
+    _, token, _ = link_invitation(alice)
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    response = client_for(bob).post(reverse("couples:invitation", args=[tampered]))
+    assert response.status_code == 404
+    assert "not valid" in response.text
+    assert not Membership.objects.filter(user=bob).exists()
+
+
+def test_it_rejects_a_withdrawn_link(alice, bob, alice_client):
+    invitation, _, path = link_invitation(alice)
+    alice_client.post(reverse("couples:revoke_invitation", args=[invitation.pk]))
+    response = client_for(bob).post(path)
+    assert response.status_code == 410
+    assert "withdrawn" in response.text
+
+
+def test_only_the_inviter_can_withdraw_an_invitation(alice, charlie_client):
+    invitation, _, _ = link_invitation(alice)
+    response = charlie_client.post(reverse("couples:revoke_invitation", args=[invitation.pk]))
+    assert response.status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+
+
+def test_it_rejects_accepting_your_own_invitation(alice, alice_client):
+    _, _, path = link_invitation(alice)
+    response = alice_client.post(path)
+    assert response.status_code == 410
+    assert "your own invitation" in response.text
+    assert Membership.objects.filter(user=alice).count() == 1
+
+
+def test_it_rejects_inviting_your_own_address(alice_client, mailoutbox):
+    response = alice_client.post(
+        reverse("couples:invite"), {"action": "email", "email": "ALICE@example.com"}, follow=True
+    )
+    assert "your own email address" in response.text
+    assert not Invitation.objects.exists()
+    assert mailoutbox == []
+
+
+def test_it_rejects_a_malformed_email(alice_client, mailoutbox):
+    response = alice_client.post(
+        reverse("couples:invite"), {"action": "email", "email": "not-an-address"}
+    )
+    assert "Enter a valid email address" in response.text
+    assert not Invitation.objects.exists()
+
+
+def test_it_rejects_joining_while_already_in_a_couple(alice, couple, charlie):
+    dave = UserFactory(email="dave@example.com")
+    _, _, path = link_invitation(charlie)
+    response = client_for(alice).post(path)
+    assert response.status_code == 410
+    assert "already linked with a partner" in response.text
+    assert members_of(couple) == ["alice@example.com", "bob@example.com"]
+    assert Membership.objects.filter(user=alice, active=True).count() == 1
+    assert dave.memberships.count() == 0
+
+
+def test_it_rejects_inviting_when_you_already_have_a_partner(couple, alice_client):
+    response = alice_client.post(reverse("couples:invite"), {"action": "link"}, follow=True)
+    assert "already linked with your partner" in response.text
+    with pytest.raises(services.InvitationError):
+        services.invite_by_link(couple.members[0])
+    with pytest.raises(services.InvitationError):
+        services.create_pairing_code(couple.members[0])
+    assert not Invitation.objects.exists()
+
+
+def test_accepting_leaves_the_empty_couple_you_started(alice, bob):
+    _, _, path = link_invitation(alice)
+    services.invite_by_link(bob)  # bob had started inviting, too
+    bobs_solo = services.active_couple(bob)
+    client_for(bob).post(path)
+    assert not Couple.objects.filter(pk=bobs_solo.pk).exists()
+    assert services.active_couple(bob) == services.active_couple(alice)
+
+
+def test_accepting_withdraws_the_couples_other_invitations(alice, bob, charlie):
+    _, _, first = link_invitation(alice)
+    _, _, second = link_invitation(alice)
+    client_for(bob).post(first)
+    response = client_for(charlie).post(second)
+    assert response.status_code == 410
+    assert not Membership.objects.filter(user=charlie).exists()
+
+
+def test_pairing_code_links_two_people_side_by_side(alice, alice_client, bob):
+    page = alice_client.post(reverse("couples:invite"), {"action": "code"}, follow=True)
+    invitation = Invitation.objects.get(kind="code")
+    assert invitation.display_code in page.text
+    assert all(ch in services.CODE_ALPHABET for ch in invitation.code)
+    assert len(invitation.code) == 8
+    typed = f" {invitation.code[:4].lower()}-{invitation.code[4:]} "
+    response = client_for(bob).post(reverse("couples:join"), {"code": typed}, follow=True)
+    assert "You and Alice are linked" in response.text
+    assert members_of(services.active_couple(alice)) == ["alice@example.com", "bob@example.com"]
+
+
+def test_a_new_pairing_code_withdraws_the_old_one(alice, bob):
+    old = services.create_pairing_code(alice)
+    services.create_pairing_code(alice)
+    response = client_for(bob).post(reverse("couples:join"), {"code": old.code})
+    assert "withdrawn" in response.text
+    assert not Membership.objects.filter(user=bob).exists()
+
+
+def test_a_pairing_code_expires_after_an_hour(alice, bob):
+    invitation = services.create_pairing_code(alice)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=61)):
+        response = client_for(bob).post(reverse("couples:join"), {"code": invitation.code})
+    assert "expired" in response.text
+    assert not Membership.objects.filter(user=bob).exists()
+
+
+def test_it_stops_after_five_wrong_codes(alice, bob):
+    invitation = services.create_pairing_code(alice)
+    bob_client = client_for(bob)
+    for attempt in range(5):
+        response = bob_client.post(reverse("couples:join"), {"code": "WRNG-CODE"})
+        assert "does not match" in response.text, attempt
+    response = bob_client.post(reverse("couples:join"), {"code": invitation.code})
+    assert "Too many codes" in response.text
+    assert not Membership.objects.filter(user=bob).exists()
+    # The limit is per person: someone else is not locked out by bob's mistakes.
+    carol = UserFactory()
+    response = client_for(carol).post(reverse("couples:join"), {"code": invitation.code})
+    assert response.status_code == 302
+    # And it lifts after fifteen minutes.
+    assert services.pairing_attempts_left(bob) == 0
+
+
+def test_an_empty_code_gets_a_clear_message(bob_client):
+    response = bob_client.post(reverse("couples:join"), {"code": ""})
+    assert "This field is required" in response.text
+
+
+def test_a_partner_who_is_not_signed_in_comes_back_to_the_invitation(alice, client, mailoutbox):
+    _, _, path = link_invitation(alice)
+    page = client.get(path)
+    assert page.status_code == 200
+    assert f"/accounts/signup/?next={path}" in page.text.replace("%2F", "/")
+
+    # Accepting needs an account; a POST without one is sent to log in.
+    response = client.post(path)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+    client.post(
+        f"/accounts/signup/?next={path}",
+        {
+            "email": "bob@example.com",
+            "password1": "a-long-enough-pw",
+            "password2": "a-long-enough-pw",
+            "display_name": "Bob",
+            "timezone": "Pacific/Auckland",
+            "next": path,
+        },
+    )
+    confirm = re.search(r"(/accounts/confirm-email/[^/\s]+/)", mailoutbox[-1].body)
+    response = client.post(confirm.group(1))
+    assert response.status_code == 302
+    assert response["Location"] == path
+    response = client.post(path, follow=True)
+    assert "You and Alice are linked" in response.text

@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.timezone import now
+
+from couples.models import Couple
+from couples.timezones import validate_timezone
+
+from .tips import Tip
+
+NOTE_MAX_LENGTH = 2000
+ANSWER_MAX_LENGTH = 2000
+REFLECTION_MAX_LENGTH = 1000
+
+
+class Prompt(models.Model):
+    """A question for the daily question. `couple` is empty for the shipped library and
+    set for a couple's own prompts, which only that couple ever sees."""
+
+    class Depth(models.TextChoices):
+        LIGHT = "light", "Light"
+        MEDIUM = "medium", "Medium"
+        DEEP = "deep", "Deep"
+
+    text = models.CharField(max_length=300)
+    tip = models.CharField(max_length=16, choices=Tip)
+    depth = models.CharField(max_length=8, choices=Depth, default=Depth.LIGHT)
+    couple = models.ForeignKey(
+        Couple, on_delete=models.CASCADE, null=True, blank=True, related_name="own_prompts"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="prompts_written",
+    )
+    active = models.BooleanField(default=True, help_text="Inactive prompts are never asked.")
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["tip", "depth", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FavoritePrompt(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorite_prompts"
+    )
+    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "prompt"], name="favorite_prompt_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Favourite {self.prompt_id} of user {self.user_id}"
+
+
+class DailyQuestion(models.Model):
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="questions")
+    prompt = models.ForeignKey(Prompt, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(help_text="The day in the couple's home time zone.")
+    swapped = models.BooleanField(default=False)
+    discussed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["couple", "day"], name="one_question_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.prompt_id}"
+
+
+class Answer(models.Model):
+    question = models.ForeignKey(DailyQuestion, on_delete=models.CASCADE, related_name="answers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"
+    )
+    body = models.TextField(max_length=ANSWER_MAX_LENGTH)
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "user"], name="one_answer_per_partner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer {self.pk} to question {self.question_id}"
+
+
+class GratitudeNote(models.Model):
+    class Reaction(models.TextChoices):
+        HEART = "heart", "Made my day"
+        HUG = "hug", "Sending a hug"
+        SMILE = "smile", "Smiling"
+        TEARS = "tears", "Happy tears"
+        THANKS = "thanks", "Thank you"
+
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes_written"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes_received"
+    )
+    body = models.TextField(max_length=NOTE_MAX_LENGTH)
+    deliver_at = models.DateTimeField(default=now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    reaction = models.CharField(max_length=8, choices=Reaction, blank=True)
+    reacted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # inbox and unread count: recipient's arrived notes, newest first
+            models.Index(fields=["recipient", "-delivered_at"], name="note_inbox_idx"),
+            # deliver_scheduled_notes: not yet arrived AND deliver_at <= now
+            models.Index(
+                fields=["deliver_at"],
+                name="note_waiting_idx",
+                condition=models.Q(delivered_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} in {self.couple_id}"
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.delivered_at is not None
+
+
+class DateIdea(models.Model):
+    TAGS = {
+        "at_home": "At home",
+        "outdoors": "Outdoors",
+        "learn_new": "Learn something new",
+        "no_screens": "No screens",
+        "free": "Free",
+    }
+
+    title = models.CharField(max_length=80, unique=True)
+    description = models.TextField(max_length=600)
+    tip = models.CharField(max_length=16, choices=Tip, default=Tip.QUALITY_TIME)
+    at_home = models.BooleanField(default=False)
+    outdoors = models.BooleanField(default=False)
+    learn_new = models.BooleanField("learn something new", default=False)
+    no_screens = models.BooleanField(default=False)
+    free = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def tags(self) -> list[tuple[str, str]]:
+        return [(key, label) for key, label in self.TAGS.items() if getattr(self, key)]
+
+
+class DateNight(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="dates")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="dates_planned",
+    )
+    title = models.CharField(max_length=120)
+    starts_at = models.DateTimeField()
+    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    place = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(max_length=2000, blank=True)
+    idea = models.ForeignKey(
+        DateIdea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PLANNED)
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # dates list and "next date night": a couple's dates by start time
+            models.Index(fields=["couple", "starts_at"], name="date_couple_start_idx"),
+            # date reminders: planned dates starting soon
+            models.Index(
+                fields=["starts_at"],
+                name="date_planned_idx",
+                condition=models.Q(status="planned"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DateReflection(models.Model):
+    date_night = models.ForeignKey(DateNight, on_delete=models.CASCADE, related_name="reflections")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
+    )
+    body = models.TextField(max_length=REFLECTION_MAX_LENGTH, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["date_night", "user"], name="one_reflection_each"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reflection on date {self.date_night_id} by user {self.user_id}"
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A private calendar subscription URL per user; regenerating it kills the old one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of user {self.user_id}"

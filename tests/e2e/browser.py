@@ -13,6 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core import mail
+from django.test import Client
 from playwright.sync_api import Locator, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -175,6 +176,17 @@ class Person:
         link = email_link(self.email, r"/accounts/confirm-email/\S+")
         self.open(link, "confirm-email")
         self.follow(self.button("Confirm"))
+
+    def sign_in_with_cookie(self, user, shot: str | None = None) -> None:
+        """Skip the login form (test_linking uses it): hand the browser a session cookie
+        for `user` and open their home page."""
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        self.page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": self.base_url, "httpOnly": True}]
+        )
+        self.open("/home/", shot)
 
     def log_in(self) -> None:
         """Fill in the login form, on the page that shows it."""

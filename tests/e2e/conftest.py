@@ -9,8 +9,6 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, VIEWPORTS, Person
 
@@ -43,14 +41,19 @@ def site(live_server, settings) -> str:
 
 @pytest.fixture
 def person(request, browser, viewport, site) -> Iterator[Callable[..., Person]]:
-    """Open a browser context for someone: `person("Alice", "alice@example.com", zone)`."""
+    """Open a browser context for someone: `person("Alice", "alice@example.com", zone)`,
+    optionally with `color_scheme="dark"`."""
     journey = re.sub(r"^test_|\[.*$", "", request.node.name)
     people: list[Person] = []
     contexts = []
 
-    def open_browser(name: str, email: str, zone: str) -> Person:
+    def open_browser(name: str, email: str, zone: str, color_scheme: str = "light") -> Person:
         context = browser.new_context(
-            **VIEWPORTS[viewport], timezone_id=zone, locale="en-GB", accept_downloads=True
+            **VIEWPORTS[viewport],
+            timezone_id=zone,
+            locale="en-GB",
+            color_scheme=color_scheme,
+            accept_downloads=True,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -71,19 +74,11 @@ def person(request, browser, viewport, site) -> Iterator[Callable[..., Person]]:
 
 
 @pytest.fixture
-def linked(person, site, couple, alice, bob) -> tuple[Person, Person]:
+def linked(person, couple, alice, bob) -> tuple[Person, Person]:
     """alice (Europe/London) and bob (Pacific/Auckland), linked, each signed in in their
     own browser and looking at their home page. Signing up, linking and logging in
     through the pages are test_linking's job; here a session cookie saves the time."""
-    tabs = []
-    for user in (alice, bob):
-        tab = person(user.display_name, user.email, user.timezone)
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        tab.page.context.add_cookies(
-            [{"name": cookie.key, "value": cookie.value, "url": site, "httpOnly": True}]
-        )
-        tab.open("/home/")
-        tabs.append(tab)
+    tabs = [person(user.display_name, user.email, user.timezone) for user in (alice, bob)]
+    for tab, user in zip(tabs, (alice, bob), strict=True):
+        tab.sign_in_with_cookie(user)
     return tabs[0], tabs[1]

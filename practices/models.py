@@ -215,7 +215,8 @@ class DateNight(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # Not the title: this string shows in the admin, which never shows couple content.
+        return f"Date night {self.pk}"
 
 
 class DateReflection(models.Model):

@@ -131,6 +131,9 @@ class Person:
 
     def audit(self) -> None:
         where = self.page.url.removeprefix(self.base_url)
+        # A page title tells a screen reader (and a tab bar) where you are: plain words.
+        title = self.page.title()
+        assert re.fullmatch(r"[^<>\s][^<>]* · Kindling", title), f"page title on {where}: {title!r}"
         results = AXE.run(self.page, options=AXE_OPTIONS).response
         violations = results["violations"]
         # Below "serious", and what axe could not decide (text over a gradient), is kept

@@ -75,8 +75,11 @@ class Person:
     def __post_init__(self) -> None:
         self.page.on("framenavigated", self._navigated)
 
+    def _is_main_frame(self, frame) -> bool:
+        return frame is self.page.main_frame
+
     def _navigated(self, frame) -> None:
-        if frame is self.page.main_frame and "#" not in frame.url:
+        if self._is_main_frame(frame) and "#" not in frame.url:
             self.unaudited.append(frame.url)
 
     # --- moving around ------------------------------------------------------------
@@ -87,7 +90,7 @@ class Person:
 
     def follow(self, target: Locator, shot: str | None = None) -> None:
         """Click a link or a submit button and audit the page it leads to."""
-        with self.page.expect_navigation():
+        with self.page.expect_event("framenavigated", self._is_main_frame):
             target.click()
         self.arrived(shot)
 

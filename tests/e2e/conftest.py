@@ -1,9 +1,10 @@
-"""Fixtures for the browser journeys: one Chromium for the session, and for each test two
+"""Fixtures for the browser journeys: one Chromium for the package, and for each test two
 partners, each in their own browser context (own cookies, own time zone), at a phone or a
 desktop size."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -12,19 +13,40 @@ import pytest
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, VIEWPORTS, Person
 
-# Playwright's sync API runs an event loop in the test thread, and the tests also touch the
-# database there (to set the scene, or to move a date into the past).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """Chromium, for the tests in this package only: while Playwright's sync API runs, the
+    test thread counts as having a running event loop, so Django needs
+    DJANGO_ALLOW_ASYNC_UNSAFE for the database work the tests do there (setting the scene,
+    moving a date into the past), and tests after this package should not inherit either."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if before is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(autouse=True)
+def _shipped_library(transactional_db) -> None:
+    """The live server needs committed data, so these tests are transactional, and each
+    ends by emptying every table, the prompts and date ideas that a data migration ships
+    included. Put them back (the migration's loader only adds what is missing).
+
+    Not serialized_rollback: Django restores from the connection that set the database up,
+    and under Playwright the test thread gets a different connection object."""
+    from django.apps import apps
+
+    importlib.import_module("practices.migrations.0002_load_library").load(apps, None)
 
 
 @pytest.fixture(params=list(VIEWPORTS))

@@ -12,7 +12,7 @@ from practices import services
 from ..factories import date_night, note
 from .browser import needs_chromium
 
-pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = needs_chromium
 
 
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)

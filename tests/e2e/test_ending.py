@@ -1,6 +1,5 @@
 """Journey 7: one partner ends the couple; both keep a read-only archive."""
 
-import pytest
 from playwright.sync_api import expect
 
 from couples.models import Couple
@@ -8,7 +7,7 @@ from couples.models import Couple
 from ..factories import note
 from .browser import emails_to, needs_chromium
 
-pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = needs_chromium
 
 
 def test_ending_the_couple_leaves_both_a_read_only_archive(linked, couple, alice, bob, mailoutbox):

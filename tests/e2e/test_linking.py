@@ -3,14 +3,13 @@ emailed invitation link or by a pairing code typed side by side."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from couples.models import Couple
 
 from .browser import email_link, needs_chromium
 
-pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = needs_chromium
 
 
 def heading(tab, text):

@@ -6,7 +6,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -14,7 +13,7 @@ from practices.models import DateIdea, DateNight
 
 from .browser import needs_chromium
 
-pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = needs_chromium
 
 LONDON = ZoneInfo("Europe/London")
 AUCKLAND = ZoneInfo("Pacific/Auckland")

@@ -14,6 +14,15 @@ import pytest
 from .browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, VIEWPORTS, Person
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember whether a test's body passed, for the `person` fixture's last check."""
+    report = yield
+    if report.when == "call":
+        item.e2e_call_passed = report.passed
+    return report
+
+
 @pytest.fixture(scope="package")
 def browser():
     """Chromium, for the tests in this package only: while Playwright's sync API runs, the
@@ -88,8 +97,9 @@ def person(request, browser, viewport, site) -> Iterator[Callable[..., Person]]:
 
     yield open_browser
     try:
+        passed = getattr(request.node, "e2e_call_passed", False)
         for someone in people:
-            someone.finish()
+            someone.finish(check=passed)
     finally:
         for context in contexts:
             context.close()

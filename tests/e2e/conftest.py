@@ -91,7 +91,7 @@ def person(request, browser, viewport, site) -> Iterator[Callable[..., Person]]:
         shots = SCREENSHOTS / journey / viewport / name.lower()
         for old in shots.glob("*"):
             old.unlink()
-        someone = Person(name, email, context.new_page(), site, shots)
+        someone = Person(name, email, context.new_page(), site, shots, phone=viewport == "phone")
         people.append(someone)
         return someone
 

@@ -34,6 +34,8 @@ def test_a_note_arrives_is_opened_and_gets_a_reaction(linked):
 
     alice.nav("Notes", "notes-empty")
     alice.follow(alice.link("Write a note"), "write-note")
+    alice.follow(alice.button("Send note"), "write-note-empty")
+    shows(alice, "Please write your note first; it cannot be empty.")
     alice.field("Your note").fill(body)
     shows(alice, f"{len(body)} / 2000")
     expect(alice.page.get_by_label("Now")).to_be_checked()

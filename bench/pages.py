@@ -90,6 +90,7 @@ class PageResult:
     page: Page
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
+    in_window: int = 0  # successful responses that arrived within the timed windows
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
 
@@ -99,7 +100,7 @@ class PageResult:
 
     @property
     def rps(self) -> float:
-        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+        return self.in_window / self.seconds if self.seconds else 0.0
 
     def p(self, pct: float) -> float:
         return percentile(self.latencies_ms, pct)
@@ -215,6 +216,7 @@ def seed_couple(days: int = 365, date_nights: int = 100) -> Seeded:
             for i, text in enumerate(OWN_PROMPTS)
         )
         prompts = list(Prompt.objects.filter(couple__isnull=True, active=True)) + own_prompts
+        rng.shuffle(prompts)  # the library is ordered by tip: mix the tips across the year
         FavoritePrompt.objects.bulk_create(
             FavoritePrompt(user=person, prompt=prompt)
             for person in people
@@ -464,44 +466,72 @@ async def fetch(port: int, request: bytes, marker: str) -> tuple[float, str | No
     return (time.perf_counter() - started) * 1000, problem
 
 
-async def load_page(
-    port: int, cookie: str, page: Page, seconds: float, concurrency: int, warmup: int
-) -> PageResult:
-    request = (
+def request_bytes(page: Page, port: int, cookie: str) -> bytes:
+    return (
         f"GET {page.path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nCookie: {cookie}\r\n"
         "User-Agent: kindling-bench\r\nConnection: close\r\n\r\n"
     ).encode()
-    result = PageResult(page)
-    # Warm-up: both workers import, compile templates and open their database connection.
-    for _, problem in await asyncio.gather(
-        *(fetch(port, request, page.marker) for _ in range(warmup))
-    ):
-        if problem:
-            result.add_error(f"warm-up: {problem}")
 
-    deadline = time.perf_counter() + seconds
+
+async def warm_up(port: int, request: bytes, result: PageResult, requests: int, concurrency: int):
+    """Both workers import, compile templates and open their database connection."""
+    for start in range(0, requests, concurrency):
+        batch = min(concurrency, requests - start)
+        for _, problem in await asyncio.gather(
+            *(fetch(port, request, result.page.marker) for _ in range(batch))
+        ):
+            if problem:
+                result.add_error(f"warm-up: {problem}")
+
+
+async def measure(
+    port: int, request: bytes, result: PageResult, seconds: float, concurrency: int
+) -> None:
+    """`concurrency` clients, each sending its next request as soon as the last one is
+    answered, for `seconds`; adds to `result`. Throughput counts the responses that came
+    within the window: the tail that ends after it is checked and timed but not counted,
+    since the server is no longer fully busy then, and that would favour fast pages."""
+    started = time.perf_counter()
+    deadline = started + seconds
 
     async def client() -> None:
         while time.perf_counter() < deadline:
-            latency, problem = await fetch(port, request, page.marker)
+            latency, problem = await fetch(port, request, result.page.marker)
             if problem:
                 result.add_error(problem)
-            else:
-                result.latencies_ms.append(latency)
+                continue
+            result.latencies_ms.append(latency)
+            if time.perf_counter() <= deadline:
+                result.in_window += 1
 
-    started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(concurrency)))
-    result.seconds = time.perf_counter() - started
-    return result
+    result.seconds += seconds
 
 
 def run_load(
-    port: int, cookie: str, pages: list[Page], seconds: float, concurrency: int, warmup: int
+    port: int,
+    cookie: str,
+    pages: list[Page],
+    seconds: float,
+    concurrency: int,
+    warmup: int,
+    rounds: int,
 ) -> list[PageResult]:
-    """The load generator's entry point, called in the second process."""
+    """The load generator's entry point, called in the second process. Each page gets
+    `seconds` in all, split into `rounds` slices taken in turn (each round starting one
+    page further along), so a burst of other work on the machine falls on every page
+    alike instead of on whichever page happened to run then."""
 
     async def all_pages() -> list[PageResult]:
-        return [await load_page(port, cookie, page, seconds, concurrency, warmup) for page in pages]
+        requests = {page: request_bytes(page, port, cookie) for page in pages}
+        results = {page: PageResult(page) for page in pages}
+        for page in pages:
+            await warm_up(port, requests[page], results[page], warmup, concurrency)
+        for round_ in range(rounds):
+            shift = round_ % len(pages)
+            for page in pages[shift:] + pages[:shift]:
+                await measure(port, requests[page], results[page], seconds / rounds, concurrency)
+        return list(results.values())
 
     return asyncio.run(all_pages())
 
@@ -540,11 +570,17 @@ def report(results: list[PageResult]) -> bool:
     return ok
 
 
+def load_average() -> str:
+    """Other work on the machine skews every figure; this says how busy it was."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10, help="measured time per page")
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight")
     parser.add_argument("--warmup", type=int, default=20, help="requests per page before timing")
+    parser.add_argument("--rounds", type=int, default=10, help="slices each page's time is cut in")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     args = parser.parse_args(argv)
 
@@ -568,22 +604,32 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"gunicorn, {WORKERS} sync workers, PostgreSQL ({pool}), local-memory cache, "
             f"http://{HOST}:{port}; concurrency {args.concurrency}, {args.seconds:g} s per page "
-            f"after {args.warmup} warm-up requests, logged in as {seeded.user.email}"
+            f"in {args.rounds} rounds, after {args.warmup} warm-up requests, "
+            f"logged in as {seeded.user.email}"
         )
         server = start_server(port, env, Path(tmp) / "gunicorn.log")
         try:
             wait_until_ready(server, port)
+            print(f"load average (1, 5, 15 min) before the run: {load_average()}")
             # A fresh interpreter for the load: it shares nothing with Django or the server.
             spawn = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as load_process:
                 results = load_process.submit(
-                    run_load, port, cookie, PAGES, args.seconds, args.concurrency, args.warmup
+                    run_load,
+                    port,
+                    cookie,
+                    PAGES,
+                    args.seconds,
+                    args.concurrency,
+                    args.warmup,
+                    args.rounds,
                 ).result()
         except BaseException:
             print((Path(tmp) / "gunicorn.log").read_text()[-3000:], file=sys.stderr)
             raise
         finally:
             stop_server(server)
+    print(f"load average (1, 5, 15 min) after the run: {load_average()}")
     print()
     return 0 if report(results) else 1
 

@@ -37,7 +37,7 @@ def test_home_renders_in_a_constant_number_of_queries(
 ):
     fill(couple, alice, bob, count)
     alice_client.get(reverse("practices:home"))  # today's question gets created once
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         page = alice_client.get(reverse("practices:home"))
     assert page.status_code == 200
     assert "Next one" in page.text
@@ -46,13 +46,13 @@ def test_home_renders_in_a_constant_number_of_queries(
 @pytest.mark.parametrize(
     ("name", "limit"),
     [
-        ("practices:notes", 7),
-        ("practices:notes_sent", 7),
-        ("practices:dates", 8),
-        ("practices:history", 8),
-        ("practices:question", 7),
-        ("practices:prompts", 9),
-        ("practices:ideas", 6),
+        ("practices:notes", 6),
+        ("practices:notes_sent", 6),
+        ("practices:dates", 7),
+        ("practices:history", 7),
+        ("practices:question", 6),
+        ("practices:prompts", 8),
+        ("practices:ideas", 5),
     ],
 )
 def test_lists_do_not_grow_with_the_data(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from practices import services, stats
 from practices.models import Answer, DailyQuestion, DateIdea, Prompt
-from tests.factories import date_night, note
+from tests.factories import UserFactory, date_night, link, note
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_home_renders_in_a_constant_number_of_queries(
 ):
     fill(couple, alice, bob, count)
     alice_client.get(reverse("practices:home"))  # today's question gets created once
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(10):
         page = alice_client.get(reverse("practices:home"))
     assert page.status_code == 200
     assert "Next one" in page.text
@@ -116,6 +116,33 @@ def test_balance_counts_each_thing_for_one_tip(couple, alice, bob):
         "feelings": 1,
         "physical": 1,
     }
+
+
+def test_balance_counts_the_start_of_the_window_but_not_its_end(couple, alice):
+    start = timezone.now() - dt.timedelta(days=30)
+    end = timezone.now()
+    note(couple, alice, deliver_at=start)
+    note(couple, alice, deliver_at=end)
+    date_night(couple, alice, starts_at=start)
+    date_night(couple, alice, starts_at=end)
+    result = stats.balance(couple, start, end)
+    assert (result.notes, result.dates) == (1, 1)
+
+
+def test_balance_leaves_out_other_couples_in_one_query(
+    couple, alice, charlie, django_assert_num_queries
+):
+    other = link(charlie, UserFactory())
+    now = timezone.now()
+    note(other, charlie, deliver_at=now - dt.timedelta(days=1))
+    date_night(other, charlie, starts_at=now - dt.timedelta(days=1))
+    question = DailyQuestion.objects.create(
+        couple=other, day=dt.date(2020, 1, 1), prompt=Prompt.objects.first(), discussed_at=now
+    )
+    Answer.objects.create(question=question, user=charlie, body="x")
+    with django_assert_num_queries(1):
+        result = stats.balance(couple, now - dt.timedelta(days=30), now + dt.timedelta(minutes=1))
+    assert (result.notes, result.answers, result.talks, result.dates, result.total) == (0,) * 5
 
 
 def test_home_counts_days_together_in_the_couples_zone(couple, alice_client):

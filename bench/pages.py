@@ -34,8 +34,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
@@ -330,7 +330,11 @@ def recreate_database(database_url: str) -> None:
     if "bench" not in name:
         raise SystemExit(f"refusing to drop {name!r}: the bench database's name must say bench")
     admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
+    try:
+        conn = psycopg.connect(admin_url, autocommit=True)
+    except psycopg.OperationalError as exc:
+        raise SystemExit(f"cannot reach PostgreSQL: {exc}") from None
+    with conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
@@ -508,32 +512,69 @@ async def measure(
     result.seconds += seconds
 
 
-def run_load(
-    port: int,
-    cookie: str,
-    pages: list[Page],
-    seconds: float,
-    concurrency: int,
-    warmup: int,
-    rounds: int,
-) -> list[PageResult]:
-    """The load generator's entry point, called in the second process. Each page gets
-    `seconds` in all, split into `rounds` slices taken in turn (each round starting one
-    page further along), so a burst of other work on the machine falls on every page
-    alike instead of on whichever page happened to run then."""
+@dataclass(frozen=True)
+class LoadPlan:
+    port: int
+    cookie: str
+    pages: list[Page]
+    seconds: float  # per page, in all
+    concurrency: int
+    warmup: int  # requests per page before timing
+    rounds: int
+
+
+def run_load(plan: LoadPlan) -> list[PageResult]:
+    """Each page gets `plan.seconds` in all, split into `plan.rounds` slices taken in turn
+    (each round starting one page further along), so a burst of other work on the machine
+    falls on every page alike instead of on whichever page happened to run then."""
+    pages = plan.pages
 
     async def all_pages() -> list[PageResult]:
-        requests = {page: request_bytes(page, port, cookie) for page in pages}
+        requests = {page: request_bytes(page, plan.port, plan.cookie) for page in pages}
         results = {page: PageResult(page) for page in pages}
         for page in pages:
-            await warm_up(port, requests[page], results[page], warmup, concurrency)
-        for round_ in range(rounds):
+            await warm_up(plan.port, requests[page], results[page], plan.warmup, plan.concurrency)
+        for round_ in range(plan.rounds):
             shift = round_ % len(pages)
             for page in pages[shift:] + pages[:shift]:
-                await measure(port, requests[page], results[page], seconds / rounds, concurrency)
+                await measure(
+                    plan.port,
+                    requests[page],
+                    results[page],
+                    plan.seconds / plan.rounds,
+                    plan.concurrency,
+                )
         return list(results.values())
 
     return asyncio.run(all_pages())
+
+
+def _load_process_main(plan: LoadPlan, send: Connection) -> None:
+    send.send(run_load(plan))
+    send.close()
+
+
+def load_from_second_process(plan: LoadPlan) -> list[PageResult]:
+    """Runs the load in a fresh interpreter, which shares nothing with Django or the
+    server, and returns its results; the process is gone when this returns or raises."""
+    spawn = multiprocessing.get_context("spawn")
+    receive, send = spawn.Pipe(duplex=False)
+    process = spawn.Process(target=_load_process_main, args=(plan, send), name="bench-load")
+    process.start()
+    send.close()  # ours: without it, recv() would wait forever if the child died
+    # Far more than a healthy run needs; a server that stops answering cannot hold us.
+    budget = 2 * plan.seconds * len(plan.pages) + 120
+    try:
+        if not receive.poll(budget):
+            raise RuntimeError(f"the load did not finish within {budget:.0f} s")
+        return receive.recv()
+    except EOFError:
+        process.join()
+        raise RuntimeError(f"the load process failed (exit code {process.exitcode})") from None
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
 
 
 # --- Report --------------------------------------------------------------------------------
@@ -583,6 +624,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=10, help="slices each page's time is cut in")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     args = parser.parse_args(argv)
+    # A plain `kill` must stop the server too: turn it into an exit that runs `finally`.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     with tempfile.TemporaryDirectory(prefix="kindling-bench-") as tmp:
         port = free_port()
@@ -602,7 +645,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         pool = "psycopg pool" if env.get("DATABASE_POOL") == "1" else "persistent connections"
         print(
-            f"gunicorn, {WORKERS} sync workers, PostgreSQL ({pool}), local-memory cache, "
+            f"gunicorn, {WORKERS} sync workers, PostgreSQL {urlsplit(args.database_url).path[1:]} "
+            f"({pool}), local-memory cache, "
             f"http://{HOST}:{port}; concurrency {args.concurrency}, {args.seconds:g} s per page "
             f"in {args.rounds} rounds, after {args.warmup} warm-up requests, "
             f"logged in as {seeded.user.email}"
@@ -611,20 +655,18 @@ def main(argv: list[str] | None = None) -> int:
         try:
             wait_until_ready(server, port)
             print(f"load average (1, 5, 15 min) before the run: {load_average()}")
-            # A fresh interpreter for the load: it shares nothing with Django or the server.
-            spawn = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as load_process:
-                results = load_process.submit(
-                    run_load,
-                    port,
-                    cookie,
-                    PAGES,
-                    args.seconds,
-                    args.concurrency,
-                    args.warmup,
-                    args.rounds,
-                ).result()
-        except BaseException:
+            results = load_from_second_process(
+                LoadPlan(
+                    port=port,
+                    cookie=cookie,
+                    pages=PAGES,
+                    seconds=args.seconds,
+                    concurrency=args.concurrency,
+                    warmup=args.warmup,
+                    rounds=args.rounds,
+                )
+            )
+        except Exception:
             print((Path(tmp) / "gunicorn.log").read_text()[-3000:], file=sys.stderr)
             raise
         finally:
@@ -635,4 +677,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("interrupted; the server and the load process are stopped", file=sys.stderr)
+        sys.exit(130)

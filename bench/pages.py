@@ -399,9 +399,7 @@ def start_server(port: int, env: dict[str, str], log_path: Path) -> subprocess.P
         "--log-level=warning",
     ]
     with log_path.open("wb") as log:
-        return subprocess.Popen(  # noqa: S603 (a fixed command, no shell)
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_until_ready(server: subprocess.Popen, port: int, timeout: float = 60) -> None:

@@ -603,7 +603,7 @@ def report(results: list[PageResult]) -> bool:
     verdict = "PASS" if ratio >= HOME_FLOOR else "FAIL"
     ok = ok and verdict == "PASS"
     print(
-        f"{verdict}: the couple home served {ratio:.0%} of the baseline's requests per second "
+        f"{verdict}: the couple home served {ratio:.1%} of the baseline's requests per second "
         f"(floor {HOME_FLOOR:.0%})"
     )
     return ok
@@ -616,7 +616,7 @@ def load_average() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=10, help="measured time per page")
+    parser.add_argument("--seconds", type=float, default=15, help="measured time per page")
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight")
     parser.add_argument("--warmup", type=int, default=20, help="requests per page before timing")
     parser.add_argument("--rounds", type=int, default=10, help="slices each page's time is cut in")

@@ -51,9 +51,9 @@ def result(page: pages.Page, rps: float, errors: int = 0) -> pages.PageResult:
 def test_the_report_holds_home_to_its_floor(capsys):
     others = [result(page, 80) for page in pages.PAGES[2:]]
     assert pages.report([result(pages.BASELINE, 100), result(pages.HOME, 40), *others])
-    assert "PASS: the couple home served 40%" in capsys.readouterr().out
+    assert "PASS: the couple home served 40.0%" in capsys.readouterr().out
     assert not pages.report([result(pages.BASELINE, 100), result(pages.HOME, 39), *others])
-    assert "FAIL: the couple home served 39%" in capsys.readouterr().out
+    assert "FAIL: the couple home served 39.0%" in capsys.readouterr().out
 
 
 def test_the_report_fails_on_any_failed_request(capsys):

@@ -373,6 +373,9 @@ def prepare(
     call_command("migrate", verbosity=0, interactive=False)
     seeded = seed_couple(days, date_nights)
     session_key = login_session(seeded.user)
+    with connections["default"].cursor() as cursor:
+        # Fresh statistics for the planner now, rather than autovacuum's in mid-run.
+        cursor.execute("VACUUM ANALYZE")
     connections.close_all()
     return seeded, session_key
 

@@ -153,3 +153,13 @@ def test_home_counts_days_together_in_the_couples_zone(couple, alice_client):
     with time_machine.travel(dt.datetime(2026, 1, 10, 11, 0, tzinfo=dt.UTC)):
         page = alice_client.get(reverse("practices:home"))
     assert page.context["days_together"] == 10
+
+
+def test_the_days_jar_pick_is_remembered_and_survives_its_note_going(couple, alice, bob_client):
+    first = note(couple, alice, "Memory A", deliver_at=timezone.now() - dt.timedelta(days=40))
+    second = note(couple, alice, "Memory B", deliver_at=timezone.now() - dt.timedelta(days=41))
+    shown = bob_client.get(reverse("practices:home")).context["jar_note"]
+    assert bob_client.get(reverse("practices:home")).context["jar_note"] == shown
+    shown.delete()
+    fallback = bob_client.get(reverse("practices:home")).context["jar_note"]
+    assert fallback in (first, second) and fallback.pk != shown.pk

@@ -24,9 +24,9 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="package")
-def browser():
-    """Chromium, for the tests in this package only: while Playwright's sync API runs, the
-    test thread counts as having a running event loop, so Django needs
+def playwright():
+    """Playwright, for the tests in this package only: while its sync API runs, the test
+    thread counts as having a running event loop, so Django needs
     DJANGO_ALLOW_ASYNC_UNSAFE for the database work the tests do there (setting the scene,
     moving a date into the past), and tests after this package should not inherit either."""
     from playwright.sync_api import sync_playwright
@@ -34,15 +34,20 @@ def browser():
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
+        with sync_playwright() as running:
+            yield running
     finally:
         if before is None:
             del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(scope="package")
+def browser(playwright):
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery, UUIDField
 from django.utils import timezone
 
 from couples.models import Couple, Membership
@@ -56,7 +56,8 @@ def due_preferences(now: dt.datetime) -> QuerySet[ReminderPreference]:
         .select_related("user")
         .annotate(
             verified=verified_email(),
-            couple_id=Subquery(mine.values("couple_id")[:1]),
+            # The FK's own type would leave SQLite's hex string unconverted.
+            couple_id=Subquery(mine.values("couple_id")[:1], output_field=UUIDField()),
             couple_timezone=Subquery(mine.values("couple__timezone")[:1]),
         )
         .annotate(partner_id=Subquery(partner.values("user_id")[:1]))

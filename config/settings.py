@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "couples.middleware.UserTimezoneMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
 ]
 
@@ -192,6 +193,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "purge-ended-couples": {
         "task": "couples.tasks.purge_ended_couples",
         "schedule": crontab(minute=17, hour="*/6"),
+    },
+    "deliver-scheduled-notes": {
+        "task": "practices.tasks.deliver_scheduled_notes",
+        "schedule": crontab(),  # every minute
     },
     "sweep-stuck-nudges": {
         "task": "reminders.tasks.sweep_stuck_nudges",

@@ -49,16 +49,34 @@ def archive_access(request: HttpRequest, couple_id: UUID) -> CoupleAccess:
 
 
 def couple_required(view):
-    """For pages that need a linked couple: sets `request.access`, or sends people who
-    have no partner yet to the home page, which shows them how to invite one."""
+    """For pages that need a linked couple: sets `request.access`. People who have no
+    partner yet are sent to the home page, which shows them how to invite one; for object
+    URLs they get a 404 like any other stranger."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         access = current_access(request.user)
         if access is None or access.partner is None:
+            if kwargs:  # an object URL (a note, a date...): it does not exist for them
+                raise Http404("No such page.")
             messages.info(request, "Link up with your partner first; then this page opens up.")
             return redirect("practices:home")
         request.access = access
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def couple_view(view):
+    """For pages that read a couple's content: the linked couple, or, when the URL carries
+    a `couple_id`, one of the user's ended couples as a read-only archive (404 for anyone
+    who was not a member). Sets `request.access`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, couple_id: UUID | None = None, **kwargs):
+        if couple_id is None:
+            return couple_required(view)(request, *args, **kwargs)
+        request.access = archive_access(request, couple_id)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
@@ -29,3 +31,22 @@ def validate_timezone(value: str) -> None:
             code="unknown_timezone",
             params={"value": value},
         )
+
+
+def local_to_utc(day: dt.date, time: dt.time, zone: str) -> dt.datetime:
+    """The aware instant for a wall-clock date and time in `zone`.
+
+    A time the clocks skip (spring forward) is refused with a message; a time that
+    happens twice (fall back) means its first occurrence.
+    """
+    tz = ZoneInfo(zone)
+    local = dt.datetime.combine(day, time).replace(tzinfo=tz, fold=0)
+    round_trip = local.astimezone(dt.UTC).astimezone(tz)
+    if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise ValidationError(
+            "%(time)s does not exist on %(day)s in %(zone)s: the clocks skip that hour. "
+            "Pick a time an hour later.",
+            code="nonexistent_time",
+            params={"time": time.strftime("%H:%M"), "day": day.isoformat(), "zone": zone},
+        )
+    return local.astimezone(dt.UTC)

@@ -67,7 +67,7 @@ class FavoritePrompt(models.Model):
 
 class DailyQuestion(models.Model):
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="questions")
-    prompt = models.ForeignKey(Prompt, on_delete=models.PROTECT, related_name="+")
+    prompt = models.ForeignKey(Prompt, on_delete=models.PROTECT, related_name="questions")
     day = models.DateField(help_text="The day in the couple's home time zone.")
     swapped = models.BooleanField(default=False)
     discussed_at = models.DateTimeField(null=True, blank=True)
@@ -112,8 +112,12 @@ class GratitudeNote(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes_written"
     )
+    # A deleted account takes the notes it wrote, not the ones its partner wrote to it.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes_received"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="notes_received",
     )
     body = models.TextField(max_length=NOTE_MAX_LENGTH)
     deliver_at = models.DateTimeField(default=now)
@@ -182,8 +186,7 @@ class DateNight(models.Model):
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="dates")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
+        on_delete=models.CASCADE,
         related_name="dates_planned",
     )
     title = models.CharField(max_length=120)

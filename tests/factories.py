@@ -46,3 +46,25 @@ def end(couple: Couple, *, when=None) -> Couple:
     Membership.objects.filter(couple=couple).update(active=False)
     couple.refresh_from_db()
     return couple
+
+
+def note(couple: Couple, author: User, body: str = "Thank you for the tea.", **fields):
+    from practices.models import GratitudeNote
+
+    now = timezone.now()
+    fields.setdefault("deliver_at", now)
+    fields.setdefault("delivered_at", fields["deliver_at"] if fields["deliver_at"] <= now else None)
+    return GratitudeNote.objects.create(
+        couple=couple, author=author, recipient=couple.partner_of(author), body=body, **fields
+    )
+
+
+def date_night(couple: Couple, by: User, **fields):
+    import datetime as dt
+
+    from practices.models import DateNight
+
+    fields.setdefault("title", "Picnic in the park")
+    fields.setdefault("starts_at", timezone.now() + dt.timedelta(days=2))
+    fields.setdefault("timezone", "Europe/London")
+    return DateNight.objects.create(couple=couple, created_by=by, **fields)

@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from couples.forms import timezone_field
+from couples.timezones import local_to_utc
+
+from .models import (
+    ANSWER_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REFLECTION_MAX_LENGTH,
+    DateIdea,
+    GratitudeNote,
+    Prompt,
+)
+from .tips import Tip
+
+MAX_AHEAD = dt.timedelta(days=366 * 2)
+
+
+def counted_textarea(max_length: int, counter_id: str, rows: int = 6) -> forms.Textarea:
+    """A textarea with a live character count (static/js/kindling.js)."""
+    return forms.Textarea(
+        attrs={
+            "rows": rows,
+            "maxlength": max_length,
+            "data-count": counter_id,
+            "aria-describedby": counter_id,
+        }
+    )
+
+
+def clean_text(value: str, what: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValidationError(f"Please write your {what} first; it cannot be empty.")
+    return value
+
+
+def future_instant(day: dt.date, time: dt.time, zone: str, what: str) -> dt.datetime:
+    when = local_to_utc(day, time, zone)
+    now = timezone.now()
+    if when <= now:
+        raise ValidationError(
+            f"That time has already passed. Pick a time in the future for {what}."
+        )
+    if when > now + MAX_AHEAD:
+        raise ValidationError("Please pick a time within the next two years.")
+    return when
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Your note",
+        max_length=NOTE_MAX_LENGTH,
+        widget=counted_textarea(NOTE_MAX_LENGTH, "note-count"),
+        help_text="Something you appreciated, big or small.",
+        error_messages={"required": "Please write your note first; it cannot be empty."},
+    )
+    when = forms.ChoiceField(
+        label="When should it arrive?",
+        choices=[("now", "Now"), ("later", "Later, at a time I choose")],
+        initial="now",
+        widget=forms.RadioSelect,
+    )
+    deliver_on = forms.DateField(
+        label="Arrival date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    deliver_time = forms.TimeField(
+        label="Arrival time", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def __init__(self, *args, zone: str, **kwargs):
+        self.zone = zone
+        super().__init__(*args, **kwargs)
+        self.fields["deliver_time"].help_text = f"Your time ({zone.replace('_', ' ')})."
+
+    @classmethod
+    def for_note(cls, note: GratitudeNote, zone: str, data=None) -> NoteForm:
+        local = note.deliver_at.astimezone(ZoneInfo(zone))
+        return cls(
+            data,
+            zone=zone,
+            initial={
+                "body": note.body,
+                "when": "later",
+                "deliver_on": local.date(),
+                "deliver_time": local.time().replace(second=0, microsecond=0),
+            },
+        )
+
+    def clean_body(self) -> str:
+        return clean_text(self.cleaned_data["body"], "note")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self.deliver_at = None
+        if data.get("when") != "later":
+            return data
+        day, time = data.get("deliver_on"), data.get("deliver_time")
+        if day is None:
+            self.add_error("deliver_on", "Choose the day it should arrive.")
+        if time is None:
+            self.add_error("deliver_time", "Choose the time it should arrive.")
+        if day and time:
+            try:
+                self.deliver_at = future_instant(day, time, self.zone, "the note to arrive")
+            except ValidationError as exc:
+                self.add_error("deliver_time", exc)
+        return data
+
+
+class AnswerForm(forms.Form):
+    body = forms.CharField(
+        label="Your answer",
+        max_length=ANSWER_MAX_LENGTH,
+        widget=counted_textarea(ANSWER_MAX_LENGTH, "answer-count", rows=5),
+        error_messages={"required": "Please write your answer first; it cannot be empty."},
+    )
+
+    def clean_body(self) -> str:
+        return clean_text(self.cleaned_data["body"], "answer")
+
+
+class ReactionForm(forms.Form):
+    reaction = forms.ChoiceField(
+        label="Your reaction", choices=GratitudeNote.Reaction.choices, widget=forms.RadioSelect
+    )
+
+
+class OwnPromptForm(forms.ModelForm):
+    class Meta:
+        model = Prompt
+        fields = ["text", "tip", "depth"]
+        labels = {"text": "Your question", "tip": "Which habit does it serve?", "depth": "Depth"}
+        widgets = {"text": counted_textarea(300, "prompt-count", rows=3)}
+        error_messages = {
+            "text": {"required": "Please write your question first; it cannot be empty."}
+        }
+
+    def clean_text(self) -> str:
+        return clean_text(self.cleaned_data["text"], "question")
+
+
+class PromptFilterForm(forms.Form):
+    tip = forms.ChoiceField(
+        label="Habit", choices=[("", "All habits"), *Tip.choices], required=False
+    )
+    depth = forms.ChoiceField(
+        label="Depth", choices=[("", "Any depth"), *Prompt.Depth.choices], required=False
+    )
+
+
+class DateNightForm(forms.Form):
+    title = forms.CharField(
+        label="What are you doing?",
+        max_length=120,
+        error_messages={"required": "Give your plan a title, for example “Picnic by the lake”."},
+    )
+    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
+    timezone = timezone_field("Time zone", "The zone the date and time above are in.")
+    place = forms.CharField(label="Where", max_length=200, required=False)
+    notes = forms.CharField(
+        label="Notes",
+        max_length=2000,
+        required=False,
+        widget=counted_textarea(2000, "date-notes-count", rows=4),
+        help_text="Anything to bring, book or remember.",
+    )
+    idea = forms.ModelChoiceField(
+        label="From an idea",
+        queryset=DateIdea.objects.all(),
+        required=False,
+        empty_label="No idea, our own plan",
+        error_messages={"invalid_choice": "That date idea does not exist. Pick one from the list."},
+    )
+
+    def clean_title(self) -> str:
+        return clean_text(self.cleaned_data["title"], "plan's title")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self.starts_at = None
+        day, time, zone = data.get("day"), data.get("time"), data.get("timezone")
+        if day and time and zone:
+            try:
+                self.starts_at = future_instant(day, time, zone, "your date")
+            except ValidationError as exc:
+                self.add_error("time", exc)
+        return data
+
+    def date_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "starts_at": self.starts_at,
+            "timezone": data["timezone"],
+            "place": data["place"].strip(),
+            "notes": data["notes"].strip(),
+            "idea": data["idea"],
+        }
+
+
+class ReflectionForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="How was it?",
+        coerce=int,
+        choices=[(5, "Wonderful"), (4, "Lovely"), (3, "Good"), (2, "So-so"), (1, "Not our best")],
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label="A few words for later (optional)",
+        max_length=REFLECTION_MAX_LENGTH,
+        required=False,
+        widget=counted_textarea(REFLECTION_MAX_LENGTH, "reflection-count", rows=3),
+    )

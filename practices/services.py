@@ -1,0 +1,289 @@
+"""Domain operations for the practices: notes, the daily question and date nights."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from couples.models import Couple, User
+
+from .models import (
+    Answer,
+    CalendarFeed,
+    DailyQuestion,
+    DateNight,
+    DateReflection,
+    FavoritePrompt,
+    GratitudeNote,
+    Prompt,
+    new_calendar_token,
+)
+from .signals import note_delivered
+
+log = logging.getLogger(__name__)
+
+
+class PracticeError(Exception):
+    """A user-facing reason why an action cannot be done."""
+
+
+# --- Gratitude notes ----------------------------------------------------------------
+
+
+def write_note(
+    couple: Couple, author: User, body: str, deliver_at: dt.datetime | None = None
+) -> GratitudeNote:
+    """A note to the author's partner, arriving now or at `deliver_at`."""
+    recipient = couple.partner_of(author)
+    if recipient is None or not couple.is_active:
+        raise PracticeError("Notes need a linked partner.")
+    now = timezone.now()
+    with transaction.atomic():
+        note = GratitudeNote.objects.create(
+            couple=couple,
+            author=author,
+            recipient=recipient,
+            body=body,
+            deliver_at=deliver_at or now,
+        )
+        if note.deliver_at <= now:
+            deliver_note(note)
+    return note
+
+
+def deliver_note(note: GratitudeNote) -> bool:
+    """Mark the note arrived, once: whoever flips delivered_at first tells the partner."""
+    now = timezone.now()
+    with transaction.atomic():
+        if (
+            GratitudeNote.objects.filter(pk=note.pk, delivered_at__isnull=True).update(
+                delivered_at=now
+            )
+            != 1
+        ):
+            return False  # already delivered by someone else
+        note.delivered_at = now
+        note_delivered.send(sender=GratitudeNote, note=note)
+    return True
+
+
+def deliver_due_notes(now: dt.datetime | None = None) -> int:
+    """Deliver scheduled notes whose time has come (every minute, from beat)."""
+    now = now or timezone.now()
+    due = GratitudeNote.objects.filter(
+        delivered_at__isnull=True,
+        deliver_at__lte=now,
+        couple__status=Couple.Status.ACTIVE,
+    ).select_related("author", "recipient", "couple")
+    return sum(deliver_note(note) for note in due[:500])
+
+
+def reschedule_note(note: GratitudeNote, body: str, deliver_at: dt.datetime) -> None:
+    """The author edits a note that has not arrived; if the new time is now or past,
+    it arrives at once."""
+    with transaction.atomic():
+        updated = GratitudeNote.objects.filter(pk=note.pk, delivered_at__isnull=True).update(
+            body=body, deliver_at=deliver_at, updated_at=timezone.now()
+        )
+        if updated != 1:
+            raise PracticeError("This note has already arrived, so it can no longer change.")
+        if deliver_at <= timezone.now():
+            deliver_note(note)
+
+
+def cancel_note(note: GratitudeNote) -> None:
+    deleted, _ = GratitudeNote.objects.filter(pk=note.pk, delivered_at__isnull=True).delete()
+    if not deleted:
+        raise PracticeError("This note has already arrived, so it can no longer be cancelled.")
+
+
+def mark_read(note: GratitudeNote, user: User) -> None:
+    if note.recipient_id == user.pk and note.read_at is None:
+        note.read_at = timezone.now()
+        GratitudeNote.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=note.read_at)
+
+
+def react(note: GratitudeNote, user: User, reaction: str) -> None:
+    if note.recipient_id != user.pk:
+        raise PracticeError("Only the person a note was written to can react to it.")
+    now = timezone.now()
+    GratitudeNote.objects.filter(pk=note.pk).update(
+        reaction=reaction, reacted_at=now, read_at=note.read_at or now
+    )
+    note.reaction, note.reacted_at = reaction, now
+
+
+# --- The daily question ----------------------------------------------------------------
+
+
+def prompts_for(couple: Couple):
+    """The library plus the couple's own prompts."""
+    return Prompt.objects.filter(Q(couple__isnull=True) | Q(couple=couple), active=True)
+
+
+def next_prompt(couple: Couple, exclude: int | None = None) -> Prompt:
+    """A prompt this couple has not had yet; once the library is used up, the one they
+    had longest ago."""
+    candidates = prompts_for(couple)
+    if exclude:
+        candidates = candidates.exclude(pk=exclude)
+    used = DailyQuestion.objects.filter(couple=couple).values("prompt_id")
+    prompt = candidates.exclude(pk__in=used).order_by("?").first()
+    if prompt is None:
+        prompt = (
+            candidates.annotate(
+                last_asked=Max("questions__day", filter=Q(questions__couple=couple))
+            )
+            .order_by("last_asked", "?")
+            .first()
+        )
+    if prompt is None:
+        raise PracticeError("There are no prompts to ask. Add one of your own.")
+    return prompt
+
+
+def todays_question(couple: Couple, today: dt.date | None = None) -> DailyQuestion:
+    """Today's question, the same for both partners; the day turns in the couple's zone."""
+    today = today or couple.local_today()
+    question = (
+        DailyQuestion.objects.select_related("prompt").filter(couple=couple, day=today).first()
+    )
+    if question is not None:
+        return question
+    if not couple.is_active:
+        raise PracticeError("This couple has ended.")
+    try:
+        with transaction.atomic():
+            return DailyQuestion.objects.create(
+                couple=couple, day=today, prompt=next_prompt(couple)
+            )
+    except IntegrityError:  # the partner opened the page at the same moment
+        return DailyQuestion.objects.select_related("prompt").get(couple=couple, day=today)
+
+
+def _is_unanswered(question: DailyQuestion) -> bool:
+    return not question.answers.exists()
+
+
+def swap_question(question: DailyQuestion) -> DailyQuestion:
+    """Either partner may swap today's question once, before anyone has answered."""
+    if not _is_unanswered(question):
+        raise PracticeError("Someone has already answered, so this question stays.")
+    prompt = next_prompt(question.couple, exclude=question.prompt_id)
+    if (
+        DailyQuestion.objects.filter(pk=question.pk, swapped=False).update(
+            prompt=prompt, swapped=True
+        )
+        != 1
+    ):
+        raise PracticeError("Today's question has already been swapped once.")
+    question.prompt, question.swapped = prompt, True
+    return question
+
+
+def pick_question(question: DailyQuestion, prompt: Prompt) -> DailyQuestion:
+    """Choose a particular prompt for today while nobody has answered."""
+    if not prompts_for(question.couple).filter(pk=prompt.pk).exists():
+        raise PracticeError("That prompt is not available.")
+    if not _is_unanswered(question):
+        raise PracticeError("Someone has already answered today's question, so it stays.")
+    DailyQuestion.objects.filter(pk=question.pk).update(prompt=prompt)
+    question.prompt = prompt
+    return question
+
+
+def answer_question(question: DailyQuestion, user: User, body: str) -> Answer:
+    """Write or rewrite your answer. Once both have answered the answers are locked, so
+    nobody edits theirs after reading the other's."""
+    with transaction.atomic():
+        answers = {a.user_id: a for a in question.answers.select_for_update()}
+        mine = answers.get(user.pk)
+        if mine is not None and len(answers) == 2:
+            raise PracticeError("You have both answered, so the answers are settled.")
+        if mine is None:
+            return Answer.objects.create(question=question, user=user, body=body)
+        mine.body = body
+        mine.save(update_fields=["body", "updated_at"])
+        return mine
+
+
+def visible_answers(
+    question: DailyQuestion, user: User
+) -> tuple[Answer | None, Answer | None, bool]:
+    """(mine, partner's, partner has answered). The partner's answer is only returned once
+    `user` has answered: the reveal rule lives here, on the server."""
+    answers = list(question.answers.all())
+    mine = next((a for a in answers if a.user_id == user.pk), None)
+    theirs = next((a for a in answers if a.user_id != user.pk), None)
+    return mine, theirs if mine else None, theirs is not None
+
+
+def mark_discussed(question: DailyQuestion) -> None:
+    DailyQuestion.objects.filter(pk=question.pk, discussed_at__isnull=True).update(
+        discussed_at=timezone.now()
+    )
+
+
+def toggle_favorite(user: User, prompt: Prompt) -> bool:
+    """Returns True if the prompt is now a favourite."""
+    deleted, _ = FavoritePrompt.objects.filter(user=user, prompt=prompt).delete()
+    if deleted:
+        return False
+    FavoritePrompt.objects.get_or_create(user=user, prompt=prompt)
+    return True
+
+
+# --- Date nights -----------------------------------------------------------------------
+
+
+def plan_date(couple: Couple, user: User, **fields) -> DateNight:
+    if not couple.is_active:
+        raise PracticeError("This couple has ended.")
+    if fields["starts_at"] <= timezone.now():
+        raise PracticeError("That time has already passed. Pick a time in the future.")
+    return DateNight.objects.create(couple=couple, created_by=user, **fields)
+
+
+def set_date_status(date_night: DateNight, status: str) -> None:
+    allowed = {
+        DateNight.Status.CANCELLED: [DateNight.Status.PLANNED],
+        DateNight.Status.DONE: [DateNight.Status.PLANNED],
+        DateNight.Status.PLANNED: [DateNight.Status.CANCELLED],
+    }[status]
+    if status == DateNight.Status.DONE and date_night.starts_at > timezone.now():
+        raise PracticeError("This date is still ahead of you. Mark it done afterwards.")
+    if (
+        DateNight.objects.filter(pk=date_night.pk, status__in=allowed).update(
+            status=status, updated_at=timezone.now()
+        )
+        != 1
+    ):
+        raise PracticeError("This date has changed in the meantime. Have a look at it again.")
+    date_night.status = status
+
+
+def reflect_on_date(date_night: DateNight, user: User, rating: int, body: str) -> DateReflection:
+    if date_night.status == DateNight.Status.CANCELLED:
+        raise PracticeError("This date was cancelled.")
+    if date_night.starts_at > timezone.now():
+        raise PracticeError("Reflections open once the date has started.")
+    reflection, _ = DateReflection.objects.update_or_create(
+        date_night=date_night, user=user, defaults={"rating": rating, "body": body}
+    )
+    return reflection
+
+
+def calendar_feed(user: User) -> CalendarFeed:
+    feed, _ = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+def regenerate_calendar_feed(user: User) -> CalendarFeed:
+    feed = calendar_feed(user)
+    feed.token = new_calendar_token()
+    feed.save(update_fields=["token"])
+    return feed

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from couples.access import current_access
+from couples.models import Couple
+
+from .. import services, stats
+from ..models import DateNight, GratitudeNote
+
+JAR_MIN_AGE = dt.timedelta(days=30)
+
+
+def gratitude_jar(request: HttpRequest, couple: Couple, today: dt.date) -> GratitudeNote | None:
+    """A note the user received at least 30 days ago, a different one each day."""
+    old_notes = GratitudeNote.objects.filter(
+        couple=couple,
+        recipient=request.user,
+        delivered_at__lte=timezone.now() - JAR_MIN_AGE,
+    )
+    count = old_notes.count()
+    if not count:
+        return None
+    return old_notes.select_related("author").order_by("pk")[today.toordinal() % count]
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    access = current_access(request.user)
+    if access is None or access.partner is None:
+        archives = Couple.objects.filter(
+            memberships__user=request.user, status=Couple.Status.ENDED
+        ).order_by("-ended_at")
+        return render(
+            request,
+            "practices/onboarding.html",
+            {
+                "access": access,
+                "archives": archives,
+                "pending_invitation": request.session.get("pending_invitation"),
+            },
+        )
+    request.access = access
+    couple = access.couple
+    today = couple.local_today()
+    now = timezone.now()
+    question = services.todays_question(couple, today)
+    answered_by = set(question.answers.values_list("user_id", flat=True))
+    next_date = (
+        DateNight.objects.filter(couple=couple, status=DateNight.Status.PLANNED, starts_at__gt=now)
+        .order_by("starts_at")
+        .first()
+    )
+    return render(
+        request,
+        "practices/home.html",
+        {
+            "access": access,
+            "couple": couple,
+            "today": today,
+            "days_together": couple.days_together(today),
+            "anniversary": couple.next_anniversary(today),
+            "question": question,
+            "i_answered": request.user.pk in answered_by,
+            "partner_answered": access.partner.pk in answered_by,
+            "next_date": next_date,
+            "jar_note": gratitude_jar(request, couple, today),
+            "balance": stats.balance(couple, now - dt.timedelta(days=30), now),
+        },
+    )

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from couples.access import couple_required, couple_view
+
+from .. import services
+from ..forms import NoteForm, ReactionForm
+from ..models import GratitudeNote
+
+PAGE_SIZE = 20
+
+
+def _get_note(request: HttpRequest, pk: int) -> GratitudeNote:
+    """A note of the viewer's couple that has arrived, or one they wrote; else 404.
+    A scheduled note does not exist for its recipient until it arrives."""
+    note = (
+        GratitudeNote.objects.select_related("author", "recipient")
+        .filter(couple=request.access.couple, pk=pk)
+        .filter(Q(delivered_at__isnull=False) | Q(author=request.user))
+        .first()
+    )
+    if note is None:
+        raise Http404("No such note.")
+    return note
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@couple_view
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    notes = (
+        GratitudeNote.objects.filter(
+            couple=request.access.couple, recipient=request.user, delivered_at__isnull=False
+        )
+        .select_related("author")
+        .order_by("-delivered_at", "-pk")
+    )
+    return render(
+        request,
+        "practices/notes/list.html",
+        {"page": _page(request, notes), "box": "inbox", "access": request.access},
+    )
+
+
+@couple_view
+@require_GET
+def sent(request: HttpRequest) -> HttpResponse:
+    notes = (
+        GratitudeNote.objects.filter(couple=request.access.couple, author=request.user)
+        .select_related("recipient")
+        .order_by("-deliver_at", "-pk")
+    )
+    return render(
+        request,
+        "practices/notes/list.html",
+        {"page": _page(request, notes), "box": "sent", "access": request.access},
+    )
+
+
+@couple_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    form = NoteForm(request.POST or None, zone=request.user.timezone)
+    if request.method == "POST" and form.is_valid():
+        note = services.write_note(
+            request.access.couple, request.user, form.cleaned_data["body"], form.deliver_at
+        )
+        if note.is_delivered:
+            messages.success(request, f"Your note is with {request.access.partner.name}.")
+        else:
+            messages.success(
+                request,
+                f"Your note will reach {request.access.partner.name} "
+                f"on {timezone.localtime(note.deliver_at, request.user.tzinfo):%-d %B at %H:%M}.",
+            )
+        return redirect("practices:notes_sent")
+    return render(request, "practices/notes/form.html", {"form": form, "access": request.access})
+
+
+@couple_view
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    note = _get_note(request, pk)
+    if request.access.writable:
+        services.mark_read(note, request.user)
+    return render(
+        request,
+        "practices/notes/detail.html",
+        {"note": note, "reaction_form": ReactionForm(), "access": request.access},
+    )
+
+
+@couple_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    note = _get_note(request, pk)
+    if note.author_id != request.user.pk:
+        raise Http404("No such note.")
+    if note.is_delivered:
+        messages.info(request, "This note has arrived, so it can no longer change.")
+        return redirect("practices:note", pk=note.pk)
+    form = NoteForm.for_note(note, request.user.timezone, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reschedule_note(
+                note, form.cleaned_data["body"], form.deliver_at or timezone.now()
+            )
+        except services.PracticeError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Your note is updated.")
+        return redirect("practices:notes_sent")
+    return render(
+        request, "practices/notes/form.html", {"form": form, "note": note, "access": request.access}
+    )
+
+
+@couple_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    note = _get_note(request, pk)
+    if note.author_id != request.user.pk:
+        raise Http404("No such note.")
+    try:
+        services.cancel_note(note)
+    except services.PracticeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The note is cancelled; it will not be sent.")
+    return redirect("practices:notes_sent")
+
+
+@couple_required
+@require_POST
+def react(request: HttpRequest, pk: int) -> HttpResponse:
+    note = _get_note(request, pk)
+    if note.recipient_id != request.user.pk:
+        raise Http404("No such note.")
+    form = ReactionForm(request.POST)
+    if form.is_valid():
+        services.react(note, request.user, form.cleaned_data["reaction"])
+        messages.success(request, f"{note.author.name} will see your reaction.")
+    else:
+        messages.error(request, "Pick one of the reactions.")
+    return redirect("practices:note", pk=note.pk)

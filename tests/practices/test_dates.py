@@ -1,0 +1,217 @@
+import datetime as dt
+
+import icalendar
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from practices.models import CalendarFeed, DateIdea, DateNight, DateReflection
+from tests.conftest import client_for
+from tests.factories import date_night, end
+
+pytestmark = pytest.mark.django_db
+
+FUTURE = (timezone.now() + dt.timedelta(days=30)).date().isoformat()
+
+
+def plan(client, **overrides):
+    data = {
+        "title": "Pottery class",
+        "day": FUTURE,
+        "time": "19:30",
+        "timezone": "Europe/London",
+        "place": "Studio 4",
+        "notes": "Bring old clothes",
+        "idea": "",
+    } | overrides
+    return client.post(reverse("practices:date_new"), data)
+
+
+def test_the_library_ships_at_least_60_tagged_ideas():
+    assert DateIdea.objects.count() >= 60
+    for tag in DateIdea.TAGS:
+        assert DateIdea.objects.filter(**{tag: True}).count() >= 10, tag
+
+
+def test_ideas_are_browsable_by_tag(couple, alice_client):
+    page = alice_client.get(reverse("practices:ideas") + "?tag=outdoors")
+    ideas = list(page.context["ideas"])
+    assert ideas and all(idea.outdoors for idea in ideas)
+    assert len(ideas) < DateIdea.objects.count()
+    everything = alice_client.get(reverse("practices:ideas") + "?tag=<script>")
+    assert len(everything.context["ideas"]) == DateIdea.objects.count()
+
+
+def test_plan_a_date_from_an_idea(couple, alice, alice_client):
+    idea = DateIdea.objects.filter(learn_new=True).first()
+    form = alice_client.get(reverse("practices:date_new") + f"?idea={idea.pk}")
+    assert idea.title in form.text
+    response = plan(alice_client, title=idea.title, idea=idea.pk)
+    created = DateNight.objects.get()
+    assert response["Location"] == reverse("practices:date", args=[created.pk])
+    assert (created.idea, created.created_by, created.status) == (idea, alice, "planned")
+    expected = dt.datetime.fromisoformat(f"{FUTURE}T19:30").replace(
+        tzinfo=__import__("zoneinfo").ZoneInfo("Europe/London")
+    )
+    assert created.starts_at == expected
+
+
+def test_each_partner_sees_the_time_in_their_own_zone(couple, alice, bob, bob_client):
+    planned = date_night(
+        couple,
+        alice,
+        starts_at=dt.datetime(2027, 1, 15, 19, 0, tzinfo=dt.UTC),
+        timezone="Europe/London",
+    )
+    page = bob_client.get(reverse("practices:date", args=[planned.pk])).text
+    # 19:00 in London is 08:00 the next morning in Auckland (NZDT, +13).
+    assert "Saturday 16 January 2027, 08:00" in page
+    assert "Planned as Friday 15 January, 19:00 in Europe/London" in page
+    alice_page = client_for(alice).get(reverse("practices:date", args=[planned.pk])).text
+    assert "Friday 15 January 2027, 19:00" in alice_page
+    assert "Planned as" not in alice_page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"title": ""}, "Give your plan a title"),
+        ({"title": "x" * 121}, "at most 120 characters"),
+        ({"day": "2020-01-01"}, "already passed"),
+        ({"day": "not a date"}, "Enter a valid date"),
+        ({"time": "7pm"}, "Enter a valid time"),
+        ({"timezone": "Moon/Tranquility"}, "is not a time zone we know"),
+        ({"notes": "x" * 2001}, "at most 2000 characters"),
+        ({"idea": "999999"}, "That date idea does not exist"),
+    ],
+)
+def test_bad_date_input_gets_a_message_and_saves_nothing(couple, alice_client, overrides, message):
+    response = plan(alice_client, **overrides)
+    assert response.status_code == 200
+    assert message in response.text
+    assert not DateNight.objects.exists()
+
+
+def test_html_in_a_date_is_shown_escaped(couple, alice_client, bob_client):
+    plan(alice_client, title="<script>x()</script>", place="<i>here</i>")
+    page = bob_client.get(reverse("practices:date", args=[DateNight.objects.get().pk])).text
+    assert "<script>x()" not in page and "<i>here</i>" not in page
+    assert "&lt;script&gt;x()&lt;/script&gt;" in page
+
+
+def test_edit_cancel_and_restore_a_date(couple, alice, bob_client):
+    planned = date_night(couple, alice)
+    bob_client.post(
+        reverse("practices:date_edit", args=[planned.pk]),
+        {"title": "Picnic, then stargazing", "day": FUTURE, "time": "20:00", "timezone": "UTC"},
+    )
+    planned.refresh_from_db()
+    assert planned.title == "Picnic, then stargazing" and planned.timezone == "UTC"
+    bob_client.post(reverse("practices:date_status", args=[planned.pk]), {"status": "cancelled"})
+    planned.refresh_from_db()
+    assert planned.status == "cancelled"
+    bob_client.post(reverse("practices:date_status", args=[planned.pk]), {"status": "planned"})
+    planned.refresh_from_db()
+    assert planned.status == "planned"
+
+
+def test_a_date_cannot_be_moved_into_the_past(couple, alice, alice_client):
+    planned = date_night(couple, alice)
+    before = planned.starts_at
+    response = alice_client.post(
+        reverse("practices:date_edit", args=[planned.pk]),
+        {"title": "x", "day": "2020-02-02", "time": "10:00", "timezone": "UTC"},
+    )
+    assert "already passed" in response.text
+    planned.refresh_from_db()
+    assert planned.starts_at == before
+
+
+def test_after_the_date_both_partners_reflect(couple, alice, bob, alice_client, bob_client):
+    planned = date_night(couple, alice)
+    # Not before it starts.
+    alice_client.post(reverse("practices:date_reflect", args=[planned.pk]), {"rating": 5})
+    alice_client.post(reverse("practices:date_status", args=[planned.pk]), {"status": "done"})
+    assert not DateReflection.objects.exists()
+    planned.refresh_from_db()
+    assert planned.status == "planned"
+
+    with time_machine.travel(planned.starts_at + dt.timedelta(hours=3)):
+        alice_client.post(reverse("practices:date_status", args=[planned.pk]), {"status": "done"})
+        alice_client.post(
+            reverse("practices:date_reflect", args=[planned.pk]),
+            {"rating": 5, "body": "Best picnic ever"},
+        )
+        bob_client.post(
+            reverse("practices:date_reflect", args=[planned.pk]), {"rating": 4, "body": "Lovely"}
+        )
+        bob_client.post(reverse("practices:date_reflect", args=[planned.pk]), {"rating": 9})
+        page = bob_client.get(reverse("practices:date", args=[planned.pk])).text
+    planned.refresh_from_db()
+    assert planned.status == "done"
+    assert {(r.user, r.rating) for r in DateReflection.objects.all()} == {(alice, 5), (bob, 4)}
+    assert "Best picnic ever" in page and "Lovely" in page
+
+
+def test_download_a_date_as_ics(couple, alice, bob_client):
+    planned = date_night(
+        couple,
+        alice,
+        title="Dinner & dancing",
+        place="Café Nord",
+        starts_at=dt.datetime(2027, 3, 5, 18, 30, tzinfo=dt.UTC),
+        timezone="Europe/Berlin",
+    )
+    response = bob_client.get(reverse("practices:date_ics", args=[planned.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    assert "attachment" in response["Content-Disposition"]
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
+    assert str(event["SUMMARY"]) == "Dinner & dancing"
+    assert str(event["LOCATION"]) == "Café Nord"
+    start = event.decoded("DTSTART")
+    assert start == dt.datetime(2027, 3, 5, 18, 30, tzinfo=dt.UTC)
+    assert str(start.tzinfo) == "Europe/Berlin"
+    assert calendar.walk("VTIMEZONE")
+
+
+def test_the_private_calendar_feed_lists_planned_dates_and_can_be_regenerated(
+    couple, alice, bob, alice_client, client
+):
+    date_night(couple, alice, title="Museum morning")
+    date_night(couple, alice, title="Called off", status="cancelled")
+    page = alice_client.get(reverse("practices:calendar"))
+    feed = CalendarFeed.objects.get(user=alice)
+    assert feed.token in page.text
+    # A calendar app cannot log in: the secret address is the key.
+    response = client.get(reverse("practices:feed", args=[feed.token]))
+    titles = [
+        str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    ]
+    assert titles == ["Museum morning"]
+
+    old = feed.token
+    alice_client.post(reverse("practices:calendar"))
+    feed.refresh_from_db()
+    assert feed.token != old
+    assert client.get(reverse("practices:feed", args=[old])).status_code == 404
+    assert client.get(reverse("practices:feed", args=[old[:-1] + "x"])).status_code == 404
+
+
+def test_the_feed_of_an_ended_couple_is_empty(couple, alice, client):
+    date_night(couple, alice, title="Museum morning")
+    token = CalendarFeed.objects.create(user=alice).token
+    end(couple)
+    response = client.get(reverse("practices:feed", args=[token]))
+    assert icalendar.Calendar.from_ical(response.content).walk("VEVENT") == []
+
+
+def test_the_dates_list_splits_upcoming_and_past(couple, alice, alice_client):
+    date_night(couple, alice, title="Soon")
+    date_night(couple, alice, title="Long ago", starts_at=timezone.now() - dt.timedelta(days=40))
+    page = alice_client.get(reverse("practices:dates"))
+    assert [d.title for d in page.context["upcoming"]] == ["Soon"]
+    assert [d.title for d in page.context["past"]] == ["Long ago"]

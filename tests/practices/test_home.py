@@ -1,0 +1,128 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from practices import services, stats
+from practices.models import Answer, DailyQuestion, DateIdea, Prompt
+from tests.factories import date_night, note
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(couple, alice, bob, count):
+    """`count` notes, dates and answered questions spread over the past year."""
+    now = timezone.now()
+    prompts = list(Prompt.objects.all()[:count])
+    for i in range(count):
+        when = now - dt.timedelta(days=i % 365, hours=i)
+        note(couple, (alice, bob)[i % 2], f"note {i}", deliver_at=when)
+        date_night(couple, alice, title=f"date {i}", starts_at=when - dt.timedelta(hours=1))
+        question = DailyQuestion.objects.create(
+            couple=couple,
+            day=timezone.localdate(when) - dt.timedelta(days=1000 + i),
+            prompt=prompts[i % len(prompts)],
+            discussed_at=when,
+        )
+        Answer.objects.create(question=question, user=alice, body="a", created_at=when)
+        Answer.objects.create(question=question, user=bob, body="b", created_at=when)
+    date_night(couple, bob, title="Next one", starts_at=now + dt.timedelta(days=3))
+
+
+@pytest.mark.parametrize("count", [1, 200])
+def test_home_renders_in_a_constant_number_of_queries(
+    couple, alice, bob, alice_client, django_assert_max_num_queries, count
+):
+    fill(couple, alice, bob, count)
+    alice_client.get(reverse("practices:home"))  # today's question gets created once
+    with django_assert_max_num_queries(14):
+        page = alice_client.get(reverse("practices:home"))
+    assert page.status_code == 200
+    assert "Next one" in page.text
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [
+        ("practices:notes", 7),
+        ("practices:notes_sent", 7),
+        ("practices:dates", 8),
+        ("practices:history", 8),
+        ("practices:question", 7),
+        ("practices:prompts", 9),
+        ("practices:ideas", 6),
+    ],
+)
+def test_lists_do_not_grow_with_the_data(
+    couple, alice, bob, alice_client, django_assert_max_num_queries, name, limit
+):
+    fill(couple, alice, bob, 60)
+    services.todays_question(couple)  # created once a day, by whoever comes first
+    with django_assert_max_num_queries(limit):
+        assert alice_client.get(reverse(name)).status_code == 200
+
+
+def test_home_shows_who_has_answered_without_revealing_the_answer(couple, alice, bob, bob_client):
+    question = services.todays_question(couple)
+    services.answer_question(question, alice, "hidden words")
+    page = bob_client.get(reverse("practices:home")).text
+    assert "Alice has answered. Answer to see what they wrote." in page
+    assert "hidden words" not in page
+
+
+def test_the_gratitude_jar_brings_back_an_old_note_received(
+    couple, alice, bob, bob_client, alice_client
+):
+    note(couple, alice, "Fresh note", deliver_at=timezone.now() - dt.timedelta(days=3))
+    assert "From the gratitude jar" not in bob_client.get(reverse("practices:home")).text
+    note(couple, alice, "Old favourite", deliver_at=timezone.now() - dt.timedelta(days=45))
+    page = bob_client.get(reverse("practices:home")).text
+    assert "From the gratitude jar" in page and "Old favourite" in page
+    # Only notes you received: Alice's jar is still empty.
+    assert "From the gratitude jar" not in alice_client.get(reverse("practices:home")).text
+
+
+def test_the_jar_rotates_day_by_day(couple, alice, bob, bob_client):
+    for i in range(3):
+        note(couple, alice, f"Memory {i}", deliver_at=timezone.now() - dt.timedelta(days=40 + i))
+    shown = set()
+    for day in range(3):
+        with time_machine.travel(timezone.now() + dt.timedelta(days=day)):
+            shown.add(bob_client.get(reverse("practices:home")).context["jar_note"].body)
+    assert shown == {"Memory 0", "Memory 1", "Memory 2"}
+
+
+def test_balance_counts_each_thing_for_one_tip(couple, alice, bob):
+    now = timezone.now()
+    note(couple, alice, deliver_at=now - dt.timedelta(days=1))
+    note(couple, bob, deliver_at=now - dt.timedelta(days=40))  # outside the window
+    feelings = Prompt.objects.filter(tip="feelings").first()
+    question = DailyQuestion.objects.create(
+        couple=couple, day=dt.date(2020, 1, 1), prompt=feelings, discussed_at=now
+    )
+    Answer.objects.create(question=question, user=alice, body="x")
+    physical = DateIdea.objects.filter(tip="physical").first()
+    date_night(couple, alice, starts_at=now - dt.timedelta(days=2), idea=physical)
+    date_night(couple, alice, starts_at=now - dt.timedelta(days=2))
+    date_night(couple, alice, starts_at=now - dt.timedelta(days=2), status="cancelled")
+    result = stats.balance(couple, now - dt.timedelta(days=30), now + dt.timedelta(minutes=1))
+    assert (result.notes, result.answers, result.talks, result.dates) == (1, 1, 1, 2)
+    assert result.by_tip == {
+        "gratitude": 1,
+        "talk": 1,
+        "quality_time": 1,
+        "feelings": 1,
+        "physical": 1,
+    }
+
+
+def test_home_counts_days_together_in_the_couples_zone(couple, alice_client):
+    couple.together_since = dt.date(2026, 1, 1)
+    couple.timezone = "Pacific/Auckland"
+    couple.save()
+    # 11:00 UTC on 10 Jan is already 00:00 on 11 Jan in Auckland (NZDT, +13).
+    with time_machine.travel(dt.datetime(2026, 1, 10, 11, 0, tzinfo=dt.UTC)):
+        page = alice_client.get(reverse("practices:home"))
+    assert page.context["days_together"] == 10

@@ -1,0 +1,199 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from practices import services
+from practices.models import Answer, DailyQuestion, FavoritePrompt, Prompt
+from tests.factories import CoupleFactory, UserFactory, link
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_library_ships_at_least_150_prompts_25_per_tip():
+    library = Prompt.objects.filter(couple__isnull=True)
+    assert library.count() >= 150
+    for tip in ("gratitude", "talk", "quality_time", "feelings", "physical"):
+        assert library.filter(tip=tip).count() >= 25, tip
+    assert set(library.values_list("depth", flat=True)) == {"light", "medium", "deep"}
+
+
+def test_both_partners_get_the_same_question_each_day(couple, alice_client, bob_client):
+    a = alice_client.get(reverse("practices:question"))
+    b = bob_client.get(reverse("practices:question"))
+    question = DailyQuestion.objects.get()
+    assert question.prompt.text in a.text and question.prompt.text in b.text
+
+
+def test_the_day_turns_in_the_couples_home_zone(couple):
+    # London midnight, while Bob's Auckland is already at lunchtime of the next day.
+    couple.timezone = "Europe/London"
+    with time_machine.travel(dt.datetime(2026, 7, 1, 22, 59, tzinfo=dt.UTC)):  # 23:59 BST
+        first = services.todays_question(couple)
+    with time_machine.travel(dt.datetime(2026, 7, 1, 23, 1, tzinfo=dt.UTC)):  # 00:01 BST
+        second = services.todays_question(couple)
+    assert (first.day, second.day) == (dt.date(2026, 7, 1), dt.date(2026, 7, 2))
+    couple.timezone = "Pacific/Auckland"
+    with time_machine.travel(dt.datetime(2026, 7, 1, 23, 1, tzinfo=dt.UTC)):  # 11:01 NZST
+        assert services.todays_question(couple).day == dt.date(2026, 7, 2)
+
+
+def test_no_prompt_repeats_until_the_library_is_used_up(couple):
+    library_size = services.prompts_for(couple).count()
+    start = dt.date(2027, 1, 1)
+    seen = [
+        services.todays_question(couple, start + dt.timedelta(days=i)).prompt_id
+        for i in range(library_size)
+    ]
+    assert len(set(seen)) == library_size
+    # The next day starts over with the prompt asked longest ago.
+    again = services.todays_question(couple, start + dt.timedelta(days=library_size))
+    assert again.prompt_id == seen[0]
+
+
+def test_a_couples_own_prompts_join_their_mix_and_nobody_elses(couple, alice_client, charlie):
+    alice_client.post(
+        reverse("practices:prompt_new"),
+        {"text": "What song reminds you of us?", "tip": "feelings", "depth": "light"},
+    )
+    own = Prompt.objects.get(couple=couple)
+    assert own.author.email == "alice@example.com"
+    assert own in services.prompts_for(couple)
+    others = link(charlie, UserFactory())
+    assert own not in services.prompts_for(others)
+    response = alice_client.post(
+        reverse("practices:prompt_new"), {"text": "  ", "tip": "feelings", "depth": "light"}
+    )
+    assert "cannot be empty" in response.text
+    assert Prompt.objects.filter(couple=couple).count() == 1
+
+
+def test_your_partners_answer_is_hidden_until_you_answer(couple, alice_client, bob_client):
+    question = services.todays_question(couple)
+    alice_client.post(
+        reverse("practices:answer", args=[question.pk]), {"body": "Alice secret words"}
+    )
+
+    before = bob_client.get(reverse("practices:question"))
+    assert "Alice secret words" not in before.text
+    assert "Alice has answered" in before.text
+    history = bob_client.get(reverse("practices:history"))
+    assert "Alice secret words" not in history.text
+
+    bob_client.post(reverse("practices:answer", args=[question.pk]), {"body": "Bob reply"})
+    after = bob_client.get(reverse("practices:question"))
+    assert "Alice secret words" in after.text and "Bob reply" in after.text
+    assert "Bob reply" in alice_client.get(reverse("practices:question")).text
+
+
+def test_answers_are_settled_once_both_have_answered(couple, alice, bob):
+    question = services.todays_question(couple)
+    services.answer_question(question, alice, "first")
+    services.answer_question(question, alice, "first, revised")
+    services.answer_question(question, bob, "mine")
+    with pytest.raises(services.PracticeError):
+        services.answer_question(question, alice, "changed after reading")
+    assert Answer.objects.get(user=alice).body == "first, revised"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [("", "cannot be empty"), ("  ", "cannot be empty"), ("x" * 2001, "at most 2000 characters")],
+)
+def test_bad_answers_get_a_message_and_save_nothing(couple, alice_client, body, message):
+    question = services.todays_question(couple)
+    response = alice_client.post(reverse("practices:answer", args=[question.pk]), {"body": body})
+    assert message in response.text
+    assert not Answer.objects.exists()
+
+
+def test_html_in_an_answer_is_shown_escaped(couple, alice, bob, bob_client):
+    question = services.todays_question(couple)
+    services.answer_question(question, alice, "<img src=x onerror=alert(1)>")
+    services.answer_question(question, bob, "ok")
+    page = bob_client.get(reverse("practices:question")).text
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_either_partner_may_swap_todays_question_once(couple, alice_client, bob_client):
+    question = services.todays_question(couple)
+    first = question.prompt_id
+    alice_client.post(reverse("practices:swap", args=[question.pk]))
+    question.refresh_from_db()
+    assert question.prompt_id != first and question.swapped
+    response = bob_client.post(reverse("practices:swap", args=[question.pk]), follow=True)
+    assert "already been swapped" in response.text
+    assert DailyQuestion.objects.get().prompt_id == question.prompt_id
+
+
+def test_no_swap_or_pick_after_someone_answered(couple, alice, bob_client):
+    question = services.todays_question(couple)
+    services.answer_question(question, alice, "done")
+    other = Prompt.objects.exclude(pk=question.prompt_id).first()
+    bob_client.post(reverse("practices:swap", args=[question.pk]))
+    bob_client.post(reverse("practices:pick", args=[other.pk]))
+    assert DailyQuestion.objects.get().prompt_id == question.prompt_id
+
+
+def test_pick_a_prompt_from_the_library_for_today(couple, alice_client):
+    chosen = Prompt.objects.filter(tip="physical", depth="deep").first()
+    library = alice_client.get(reverse("practices:prompts") + "?tip=physical&depth=deep")
+    assert chosen.text in library.text
+    assert "gratitude" not in {p.tip for p in library.context["prompts"]}
+    alice_client.post(reverse("practices:pick", args=[chosen.pk]))
+    assert services.todays_question(couple).prompt == chosen
+
+
+def test_another_couples_prompt_cannot_be_picked_or_favourited(couple, alice_client, charlie):
+    theirs = Prompt.objects.create(
+        text="Private to them?", tip="talk", couple=link(charlie, UserFactory())
+    )
+    assert alice_client.post(reverse("practices:pick", args=[theirs.pk])).status_code == 404
+    assert alice_client.post(reverse("practices:favorite", args=[theirs.pk])).status_code == 404
+    assert not FavoritePrompt.objects.exists()
+
+
+def test_favourites_toggle_and_filter(couple, alice, alice_client):
+    prompt = Prompt.objects.first()
+    alice_client.post(reverse("practices:favorite", args=[prompt.pk]))
+    assert FavoritePrompt.objects.filter(user=alice, prompt=prompt).exists()
+    only = alice_client.get(reverse("practices:prompts") + "?favorites=1")
+    assert list(only.context["prompts"]) == [prompt]
+    alice_client.post(reverse("practices:favorite", args=[prompt.pk]))
+    assert not FavoritePrompt.objects.exists()
+
+
+def test_we_talked_about_it_is_recorded(couple, bob_client):
+    question = services.todays_question(couple)
+    bob_client.post(reverse("practices:talked", args=[question.pk]))
+    question.refresh_from_db()
+    assert question.discussed_at is not None
+
+
+def test_history_lists_past_questions_with_both_answers(couple, alice, bob, alice_client):
+    past = DailyQuestion.objects.create(
+        couple=couple, day=dt.date(2026, 1, 5), prompt=Prompt.objects.first()
+    )
+    Answer.objects.create(question=past, user=alice, body="Alice then")
+    Answer.objects.create(question=past, user=bob, body="Bob then")
+    page = alice_client.get(reverse("practices:history")).text
+    assert "Alice then" in page and "Bob then" in page
+
+
+def test_partners_far_apart_see_the_same_day(couple, alice, bob):
+    # Alice in London, Bob in Auckland: the couple's zone decides, not theirs.
+    assert (alice.timezone, bob.timezone) == ("Europe/London", "Pacific/Auckland")
+    with time_machine.travel(dt.datetime(2026, 5, 10, 20, 0, tzinfo=dt.UTC)):
+        # 21:00 in London on the 10th, 08:00 on the 11th in Auckland.
+        question = services.todays_question(couple)
+        assert question.day == dt.date(2026, 5, 10)
+        assert timezone.localdate(timezone=bob.tzinfo) == dt.date(2026, 5, 11)
+
+
+def test_two_partners_opening_the_page_together_share_one_question():
+    couple = CoupleFactory()
+    first = services.todays_question(couple, dt.date(2027, 2, 2))
+    assert services.todays_question(couple, dt.date(2027, 2, 2)) == first
+    assert DailyQuestion.objects.filter(couple=couple).count() == 1

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from practices.tips import Tip
 
 CONTENT = Path(__file__).resolve().parent / "content" / "nudges.json"
 
-# Where each template's one action leads. Names not (yet) in the URL configuration
-# fall back to the couple home, so adding a page is a one-line change here.
+# Where each template's one action leads.
 ACTION_URLS = {
     "write_note": "practices:note_new",
     "answer_question": "practices:question",
@@ -28,7 +27,6 @@ ACTION_URLS = {
     "browse_ideas": "practices:ideas",
     "open_home": "practices:home",
 }
-FALLBACK_URL = "practices:home"
 
 # A boosted tip goes ahead of the rotation, unless the person heard about it this recently:
 # a boost that never goes away (a couple who rarely plan dates) must not crowd out the
@@ -83,10 +81,7 @@ def templates_by_tip() -> dict[str, list[Template]]:
 
 @cache
 def action_path(action: str) -> str:
-    try:
-        return reverse(ACTION_URLS[action])
-    except NoReverseMatch:
-        return reverse(FALLBACK_URL)
+    return reverse(ACTION_URLS[action])
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.mail import EmailMessage
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from practices.calendar import ics_for_dates
 from practices.models import DateNight, GratitudeNote
@@ -32,16 +32,10 @@ TIP_COLOURS = {
     "feelings": "#7c3aed",
     "physical": "#be185d",
 }
-# Pages a reminder links to besides the catalog's actions; same fallback as there.
-NOTES_URL = "practices:notes"
-DATE_URL = "practices:date"
 
 
 def page_url(name: str, *args) -> str:
-    try:
-        return absolute_url(reverse(name, args=args))
-    except NoReverseMatch:
-        return absolute_url(reverse(catalog.FALLBACK_URL))
+    return absolute_url(reverse(name, args=args))
 
 
 def unsubscribe_url(user_id: int, kind: str) -> str:
@@ -126,7 +120,7 @@ def render_note(nudge: Nudge, batch: Batch) -> EmailMessage | None:
         {
             "partner": partner,
             "body": note.body if pref.note_text_in_email else "",
-            "notes_url": page_url(NOTES_URL),
+            "notes_url": page_url("practices:notes"),
         },
     )
 
@@ -149,7 +143,7 @@ def render_date(nudge: Nudge, batch: Batch) -> EmailMessage | None:
             "date": date,
             "partner": partner,
             "starts_local": date.starts_at.astimezone(nudge.user.tzinfo),
-            "date_url": page_url(DATE_URL, date.pk),
+            "date_url": page_url("practices:date", date.pk),
         },
     )
     message.attach("date-night.ics", ics_for_dates([date]), "text/calendar")
@@ -173,7 +167,7 @@ def render_digest(nudge: Nudge, batch: Batch) -> EmailMessage | None:
             "partner": partner,
             "week": week,
             "bars": bars,
-            "home_url": page_url(catalog.FALLBACK_URL),
+            "home_url": page_url("practices:home"),
             "ideas_url": absolute_url(catalog.action_path("browse_ideas")),
         },
     )

@@ -57,9 +57,15 @@ def test_templates_use_only_the_two_placeholders_and_never_shame():
         assert not re.search(r"\b\d+ (days|weeks)\b", lowered), template.key
 
 
-def test_every_action_links_to_a_page():
-    for action in catalog.ACTION_URLS:
-        assert catalog.action_path(action).startswith("/")
+def test_every_action_links_to_its_page():
+    paths = {action: catalog.action_path(action) for action in catalog.ACTION_URLS}
+    assert paths == {
+        "write_note": "/notes/new/",
+        "answer_question": "/question/",
+        "plan_date": "/dates/new/",
+        "browse_ideas": "/ideas/",
+        "open_home": "/home/",
+    }
 
 
 def history(**last_by_tip: int) -> History:
@@ -128,7 +134,11 @@ def alice_nudged(prefs, alice, dispatch, mailoutbox, time_machine):
 def quiet_couple(couple, alice):
     """A couple that had a date lately and where alice answered today: no boosts."""
     DateNight.objects.create(
-        couple=couple, title="Walk", starts_at=SLOT - dt.timedelta(days=3), timezone="UTC"
+        couple=couple,
+        created_by=alice,
+        title="Walk",
+        starts_at=SLOT - dt.timedelta(days=3),
+        timezone="UTC",
     )
     prompt = Prompt.objects.filter(couple=None).first()
     question = DailyQuestion.objects.create(couple=couple, prompt=prompt, day=SLOT.date())

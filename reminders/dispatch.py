@@ -36,6 +36,7 @@ LATE_AFTER = dt.timedelta(hours=3)
 # Context that boosts a tip (see catalog.choose_tip).
 NO_DATE_FOR = dt.timedelta(days=21)
 UNTHANKED_NOTE_WITHIN = dt.timedelta(days=14)
+GROUPED_UPDATES = 4
 MAX_LEAD = dt.timedelta(hours=max(hours for hours, _ in LEAD_HOURS))
 
 
@@ -115,8 +116,22 @@ def _dispatch_batch(now: dt.datetime, batch_size: int) -> tuple[int, list[int]]:
                 rows.append(row)
 
     Nudge.objects.bulk_create(rows, ignore_conflicts=True)
-    ReminderPreference.objects.bulk_update(prefs, ["next_nudge_at"])
+    _save_next_slots(prefs)
     return len(prefs), _pending_ids(rows)
+
+
+def _save_next_slots(prefs: list[ReminderPreference]) -> None:
+    # People due together mostly share their next slot too (same zone, same time), so a
+    # few plain UPDATEs beat bulk_update's CASE over the whole batch, which Django is
+    # slow to build. With many distinct slots, one bulk_update keeps the count bounded.
+    groups: dict[dt.datetime | None, list[int]] = {}
+    for pref in prefs:
+        groups.setdefault(pref.next_nudge_at, []).append(pref.pk)
+    if len(groups) > GROUPED_UPDATES:
+        ReminderPreference.objects.bulk_update(prefs, ["next_nudge_at"])
+        return
+    for next_at, pks in groups.items():
+        ReminderPreference.objects.filter(pk__in=pks).update(next_nudge_at=next_at)
 
 
 def _row(pref: ReminderPreference, kind: str, now: dt.datetime) -> Nudge:

@@ -41,5 +41,8 @@ demo: install  ## two linked demo partners with a few weeks of content (DEBUG on
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 
+bench-nudges: install  ## needs PostgreSQL and Redis: DATABASE_URL=postgres://... REDIS_URL=redis://...
+	$(PY) bench/nudges.py
+
 clean:
 	rm -rf var/broker var/celerybeat-schedule* .pytest_cache

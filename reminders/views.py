@@ -31,7 +31,6 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
             return redirect("reminders:settings")
         # Nothing was saved: put back what is stored, so the page tells the truth.
         pref.refresh_from_db()
-        request.user.refresh_from_db(fields=["timezone"])
     return render(
         request,
         "reminders/settings.html",

@@ -212,3 +212,28 @@ def test_every_reminder_email_has_text_html_settings_link_and_one_click_unsubscr
     assert f"List-Unsubscribe: {unsubscribe}\r\n" in raw
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in raw
     assert mail.outbox is mailoutbox
+
+
+@pytest.mark.parametrize("people", [2, 12])
+def test_a_send_batch_costs_the_same_few_queries_whatever_its_size(
+    people, mailoutbox, django_assert_max_num_queries
+):
+    from reminders import services
+    from tests.factories import UserFactory, link
+
+    users = UserFactory.create_batch(people)
+    for first, second in zip(users[::2], users[1::2], strict=True):
+        link(first, second)
+        services.ensure_preference(first)
+        services.ensure_preference(second)
+    slot = dt.datetime.now(dt.UTC)
+    ids = [
+        Nudge.objects.create(
+            user=user, kind="nudge", tip="talk", template_key="talk-05", slot=slot
+        ).pk
+        for user in users
+    ]
+    # claim (2 and a savepoint), load the rows, load the couples, mark them sent
+    with django_assert_max_num_queries(7):
+        send_nudges.delay(ids)
+    assert len(mailoutbox) == people

@@ -106,7 +106,7 @@ def run(size: int, port: int, status: Path, workers: int) -> dict:
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
     probe_dir = Path(tempfile.mkdtemp(prefix="bench-probe-"))
     env = {**os.environ, "BENCH_PROBE_DIR": str(probe_dir), "PYTHONPATH": str(ROOT)}
-    worker = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+    worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-I", "bench.probe",
          "--concurrency", str(workers), "--without-gossip", "--without-mingle",
          "--without-heartbeat", "--loglevel", "WARNING"],
@@ -185,7 +185,7 @@ def baseline(size: int, port: int) -> dict:
 
 
 def child(*args: str) -> dict:
-    output = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+    output = subprocess.run(
         [sys.executable, __file__, *args], cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
@@ -221,7 +221,7 @@ def main() -> int:
     prepare_database()
 
     status = Path(tempfile.mkdtemp(prefix="bench-sink-")) / "status"
-    sink = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+    sink = subprocess.Popen(
         [sys.executable, "-m", "tests.smtp_sink", str(status)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip

@@ -110,3 +110,19 @@ class EndCoupleForm(forms.Form):
         if value != self.CONFIRMATION:
             raise forms.ValidationError("Type the word “end” to confirm. Nothing has changed.")
         return value
+
+
+class DeleteAccountForm(forms.Form):
+    CONFIRMATION = "delete"
+
+    confirm = forms.CharField(
+        label="Type “delete” to confirm",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"].strip().lower()
+        if value != self.CONFIRMATION:
+            raise forms.ValidationError("Type the word “delete” to confirm. Nothing has changed.")
+        return value

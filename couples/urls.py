@@ -6,6 +6,8 @@ app_name = "couples"
 
 urlpatterns = [
     path("settings/", views.profile_settings, name="settings"),
+    path("settings/export/", views.export, name="export"),
+    path("settings/delete/", views.delete_account, name="delete_account"),
     path("invite/", views.invite, name="invite"),
     path("invite/<int:pk>/withdraw/", views.revoke_invitation, name="revoke_invitation"),
     path("invite/<str:token>/", views.invitation, name="invitation"),

@@ -3,22 +3,32 @@ from __future__ import annotations
 import logging
 from uuid import UUID
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.celery import app as celery_app
 from practices.tips import TIPS
 from reminders.emails import absolute_url, make_message
 
-from . import services
+from . import privacy, services
 from .access import archive_access, current_access
-from .forms import CoupleForm, EndCoupleForm, InviteByEmailForm, PairingCodeForm, ProfileForm
+from .forms import (
+    CoupleForm,
+    DeleteAccountForm,
+    EndCoupleForm,
+    InviteByEmailForm,
+    PairingCodeForm,
+    ProfileForm,
+)
 from .models import Couple, Invitation
 
 log = logging.getLogger(__name__)
@@ -239,3 +249,29 @@ def archive(request: HttpRequest, couple_id: UUID) -> HttpResponse:
     if access.writable:
         return redirect("practices:home")
     return render(request, "couples/archive.html", {"access": access})
+
+
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        privacy.export_json(request.user), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{privacy.export_filename(request.user)}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@sensitive_post_parameters()
+@reauthentication_required(allow_get=True)
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        privacy.delete_account(user)
+        messages.info(request, "Your account and everything you wrote have been deleted.")
+        return redirect("landing")
+    return render(request, "couples/delete_account.html", {"form": form})

@@ -67,7 +67,8 @@ class FavoritePrompt(models.Model):
 
 class DailyQuestion(models.Model):
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="questions")
-    prompt = models.ForeignKey(Prompt, on_delete=models.PROTECT, related_name="questions")
+    # RESTRICT, not PROTECT: a couple's own prompt may go when the whole couple goes.
+    prompt = models.ForeignKey(Prompt, on_delete=models.RESTRICT, related_name="questions")
     day = models.DateField(help_text="The day in the couple's home time zone.")
     swapped = models.BooleanField(default=False)
     discussed_at = models.DateTimeField(null=True, blank=True)
@@ -214,7 +215,8 @@ class DateNight(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # Not the title: this string shows in the admin, which never shows couple content.
+        return f"Date night {self.pk}"
 
 
 class DateReflection(models.Model):

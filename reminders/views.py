@@ -68,14 +68,27 @@ def pause_mine(request: HttpRequest) -> HttpResponse:
     return redirect("reminders:settings")
 
 
+# Like the invitation links: a link that is not ours is 404, one that was ours is 410.
+BAD_LINK_STATUS = {"invalid": 404, "expired": 410}
+
+
 def _claim_or_problem(purpose: str, token: str) -> tuple[LinkClaim | None, str]:
     try:
         claim = read_token(purpose, token)
     except BadToken as exc:
-        return None, BAD_LINK[exc.reason]
+        return None, exc.reason
     if not ReminderPreference.objects.filter(user_id=claim.user_id).exists():
-        return None, BAD_LINK["invalid"]
+        return None, "invalid"
     return claim, ""
+
+
+def _link_problem(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(
+        request,
+        "reminders/link_problem.html",
+        {"problem": BAD_LINK[reason]},
+        status=BAD_LINK_STATUS[reason],
+    )
 
 
 # The one-click unsubscribe (RFC 8058): mail clients POST here without cookies, so the
@@ -86,12 +99,7 @@ def _claim_or_problem(purpose: str, token: str) -> tuple[LinkClaim | None, str]:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     claim, problem = _claim_or_problem("unsubscribe", token)
     if claim is None or claim.kind not in UNSUBSCRIBE_FIELDS:
-        return render(
-            request,
-            "reminders/link_problem.html",
-            {"problem": problem or BAD_LINK["invalid"]},
-            status=400,
-        )
+        return _link_problem(request, problem or "invalid")
     label = Nudge.Kind(claim.kind).label.lower()
     if request.method == "POST":
         everything = request.POST.get("scope") == "all"
@@ -107,7 +115,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def pause_link(request: HttpRequest, token: str) -> HttpResponse:
     claim, problem = _claim_or_problem("pause", token)
     if claim is None:
-        return render(request, "reminders/link_problem.html", {"problem": problem}, status=400)
+        return _link_problem(request, problem)
     if request.method == "POST":
         pref = ReminderPreference.objects.select_related("user").get(user_id=claim.user_id)
         until = services.pause_for_a_week(pref)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from couples.access import couple_required, couple_view, current_access
@@ -66,6 +67,7 @@ def date_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters()
 @couple_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
@@ -119,6 +121,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters()
 @couple_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -176,6 +179,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("practices:date", pk=date_night.pk)
 
 
+@sensitive_post_parameters()
 @couple_required
 @require_POST
 def reflect(request: HttpRequest, pk: int) -> HttpResponse:

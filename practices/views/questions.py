@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from couples.access import couple_required, couple_view
@@ -69,6 +70,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _question_page(request, _get_question(request, pk))
 
 
+@sensitive_post_parameters()
 @couple_required
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
@@ -189,6 +191,7 @@ def pick(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("practices:question")
 
 
+@sensitive_post_parameters()
 @couple_required
 @require_http_methods(["GET", "POST"])
 def new_prompt(request: HttpRequest) -> HttpResponse:

@@ -47,3 +47,39 @@ def test_signup_page_labels_every_field(client):
     for field in ("email", "password1", "password2", "display_name", "timezone"):
         assert f'for="id_{field}"' in page, field
     assert "data-guess-timezone" in page
+
+
+def test_a_user_turns_on_two_factor_login_and_it_is_asked_at_login(alice):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import (
+        SECRET_SESSION_KEY,
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+    from django.test import Client
+
+    def current_code(secret):
+        return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+    client = Client()
+    client.post("/accounts/login/", {"login": alice.email, "password": "a-long-enough-pw"})
+    client.post("/accounts/reauthenticate/", {"password": "a-long-enough-pw"})
+    page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200
+    assert 'for="id_code"' in page.text
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post("/accounts/2fa/totp/activate/", {"code": current_code(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=alice, type="totp").exists()
+
+    # Next time, the password alone is not enough.
+    fresh = Client()
+    response = fresh.post(
+        "/accounts/login/", {"login": alice.email, "password": "a-long-enough-pw"}
+    )
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in fresh.session
+    response = fresh.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
+    assert response.status_code == 302
+    assert fresh.session["_auth_user_id"] == str(alice.pk)

@@ -246,7 +246,7 @@ def test_a_bad_unsubscribe_link_says_so_and_changes_nothing(bad_path, prefs, ali
     client = no_cookie_client()
     for method in (client.get, client.post):
         response = method(bad_path(alice))
-        assert response.status_code == 400
+        assert response.status_code == 404
         assert "nothing was changed" in response.text
     assert stored(alice) == before
 
@@ -256,7 +256,7 @@ def test_an_expired_unsubscribe_link_says_so_and_changes_nothing(prefs, alice, t
     time_machine.move_to(NOW + dt.timedelta(days=91), tick=False)
     before = stored(alice)
     response = no_cookie_client().post(path_of(url))
-    assert response.status_code == 400
+    assert response.status_code == 410
     assert "This link has expired" in response.text
     assert stored(alice) == before
 
@@ -276,11 +276,11 @@ def test_the_pause_link_pauses_for_a_week_without_login(prefs, alice):
 def test_a_tampered_or_expired_pause_link_changes_nothing(prefs, alice, time_machine):
     before = stored(alice)
     client = Client()
-    assert client.post(path_of(tampered(pause_url(alice.pk)))).status_code == 400
+    assert client.post(path_of(tampered(pause_url(alice.pk)))).status_code == 404
     url = pause_url(alice.pk)
     time_machine.move_to(NOW + dt.timedelta(days=31), tick=False)
     response = client.post(path_of(url))
-    assert response.status_code == 400
+    assert response.status_code == 410
     assert "expired" in response.text
     assert stored(alice) == before
 

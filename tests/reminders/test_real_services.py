@@ -44,7 +44,7 @@ def base_env(tmp_path: Path, sink: SmtpSink) -> dict[str, str]:
 
 def celery(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
     log = open(tmp_path / f"{args[0]}.log", "w")  # noqa: SIM115 (closed with the process)
-    return subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+    return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", *args, "--loglevel", "INFO"],
         cwd=ROOT,
         env=env,
@@ -119,7 +119,7 @@ def test_a_worker_and_beat_on_the_embedded_defaults_deliver_a_nudge(tmp_path):
         env = base_env(tmp_path, sink)
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
         for command in (["manage.py", "migrate", "--noinput"], ["-m", "tests.reminders.realworld"]):
-            subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+            subprocess.run(
                 [sys.executable, *command], cwd=ROOT, env=env, check=True, timeout=120,
                 capture_output=True,
             )  # fmt: skip

@@ -1,0 +1,247 @@
+"""Every form, fed bad input: a clear message on the page, nothing saved, and nothing the
+person typed lost (the form comes back filled in, with any HTML shown escaped)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import date_night, note
+from tests.test_urls import snapshot
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert('x')</script>"
+ESCAPED = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
+FUTURE_DAY = (timezone.now() + dt.timedelta(days=40)).date().isoformat()
+
+
+def over(n):
+    return "x" * (n + 1)
+
+
+# (form, URL name, url args from space, valid data, [(changes, expected message, kept text)])
+FORMS = [
+    (
+        "profile",
+        "couples:settings",
+        None,
+        {"display_name": "Alice B", "timezone": "Europe/Paris"},
+        [
+            ({"display_name": ""}, "Please enter a name", None),
+            ({"display_name": over(40)}, "at most 40 characters", None),
+            ({"timezone": "Europe/Atlantis"}, "is not a time zone we know", "Alice B"),
+            ({"display_name": SCRIPT, "timezone": "Nowhere"}, "not a time zone", ESCAPED),
+        ],
+    ),
+    (
+        "couple profile",
+        "couples:couple",
+        None,
+        {"name": "Us two", "together_since": "2019-01-01", "timezone": "Europe/London"},
+        [
+            ({"name": over(60)}, "at most 60 characters", None),
+            ({"together_since": "2999-01-01"}, "in the future", "Us two"),
+            ({"together_since": "yesterday"}, "Enter a valid date", "Us two"),
+            ({"timezone": "Mars/Base"}, "is not a time zone we know", "Us two"),
+            ({"name": SCRIPT, "timezone": "Mars/Base"}, "not a time zone", ESCAPED),
+        ],
+    ),
+    (
+        "note",
+        "practices:note_new",
+        None,
+        {"body": "Thank you", "when": "now"},
+        [
+            ({"body": ""}, "cannot be empty", None),
+            ({"body": over(2000)}, "at most 2000 characters", None),
+            (
+                {"when": "later", "deliver_on": "2020-01-01", "deliver_time": "09:00"},
+                "already passed",
+                "Thank you",
+            ),
+            ({"when": "later", "deliver_time": "09:00"}, "Choose the day", "Thank you"),
+            ({"body": SCRIPT, "when": "later"}, "Choose the day", ESCAPED),
+        ],
+    ),
+    (
+        "scheduled note edit",
+        "practices:note_edit",
+        lambda s: [s["scheduled"].pk],
+        {"body": "Rewritten", "when": "later", "deliver_on": FUTURE_DAY, "deliver_time": "10:00"},
+        [
+            ({"body": "   "}, "cannot be empty", None),
+            ({"deliver_on": "2021-02-02"}, "already passed", "Rewritten"),
+        ],
+    ),
+    (
+        "answer",
+        "practices:answer",
+        lambda s: [s["question"].pk],
+        {"body": "My answer"},
+        [
+            ({"body": ""}, "cannot be empty", None),
+            ({"body": over(2000)}, "at most 2000 characters", None),
+        ],
+    ),
+    (
+        "own prompt",
+        "practices:prompt_new",
+        None,
+        {"text": "What made you laugh today?", "tip": "talk", "depth": "light"},
+        [
+            ({"text": ""}, "cannot be empty", None),
+            ({"text": over(300)}, "at most 300 characters", None),
+            ({"tip": "romance"}, "Select a valid choice", "What made you laugh today?"),
+            ({"text": SCRIPT, "depth": "bottomless"}, "Select a valid choice", ESCAPED),
+        ],
+    ),
+    (
+        "date night",
+        "practices:date_new",
+        None,
+        {
+            "title": "Stargazing",
+            "day": FUTURE_DAY,
+            "time": "21:00",
+            "timezone": "Europe/London",
+            "place": "The hill",
+            "notes": "",
+            "idea": "",
+        },
+        [
+            ({"title": ""}, "Give your plan a title", "The hill"),
+            ({"title": over(120)}, "at most 120 characters", None),
+            ({"place": over(200)}, "at most 200 characters", "Stargazing"),
+            ({"day": "2020-05-05"}, "already passed", "Stargazing"),
+            ({"timezone": "Narnia/Cair_Paravel"}, "is not a time zone we know", "Stargazing"),
+            ({"idea": "987654"}, "That date idea does not exist", "Stargazing"),
+            ({"title": SCRIPT, "day": "2020-05-05"}, "already passed", ESCAPED),
+        ],
+    ),
+    (
+        "date night edit",
+        "practices:date_edit",
+        lambda s: [s["date"].pk],
+        {"title": "Moved picnic", "day": FUTURE_DAY, "time": "12:00", "timezone": "UTC"},
+        [
+            ({"day": "2020-05-05"}, "already passed", "Moved picnic"),
+            ({"timezone": "Atlantis"}, "is not a time zone we know", "Moved picnic"),
+        ],
+    ),
+    (
+        "pairing code",
+        "couples:join",
+        None,
+        {"code": "ABCD-EFGH"},
+        [
+            ({"code": ""}, "This field is required", None),
+            ({"code": SCRIPT[:20]}, "does not match", None),
+        ],
+    ),
+    (
+        "end couple",
+        "couples:end",
+        None,
+        {"confirm": "end"},
+        [({"confirm": "nope"}, "Type the word “end”", None)],
+    ),
+]
+
+
+# Forms for someone still waiting for a partner.
+SINGLE_FORMS = [
+    (
+        "invite by email",
+        "couples:invite",
+        None,
+        {"action": "email", "email": "partner@example.com"},
+        [
+            ({"email": ""}, "This field is required", None),
+            ({"email": "partner@"}, "Enter a valid email address", "partner@"),
+            ({"email": over(254) + "@example.com"}, "at most 254 characters", None),
+        ],
+    ),
+]
+
+
+@pytest.fixture
+def space(couple, alice, bob):
+    from practices import services
+
+    return {
+        "scheduled": note(couple, alice, "Draft", deliver_at=timezone.now() + dt.timedelta(days=3)),
+        "question": services.todays_question(couple),
+        "date": date_night(couple, alice),
+    }
+
+
+CASES = [
+    pytest.param(who, url, args, valid, changes, message, kept, id=f"{form}: {message}")
+    for who, forms in (("alice", FORMS), ("charlie", SINGLE_FORMS))
+    for form, url, args, valid, mutations in forms
+    for changes, message, kept in mutations
+]
+
+
+@pytest.mark.parametrize(("who", "url", "args", "valid", "changes", "message", "kept"), CASES)
+def test_bad_input_gets_a_clear_message_saves_nothing_and_loses_nothing(
+    space, alice_client, charlie_client, who, url, args, valid, changes, message, kept
+):
+    client = {"alice": alice_client, "charlie": charlie_client}[who]
+    before = snapshot()
+    response = client.post(reverse(url, args=args(space) if args else None), {**valid, **changes})
+    assert response.status_code == 200, response.get("Location")
+    assert message in response.text
+    assert SCRIPT not in response.text
+    if kept:
+        assert kept in response.text
+    assert snapshot() == before
+
+
+def test_signup_bad_input_gets_messages_and_creates_no_account(client):
+    from couples.models import User
+
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "new@example.com",
+            "password1": "a-long-enough-pw",
+            "password2": "a-long-enough-pw",
+            "display_name": SCRIPT,
+            "timezone": "Nowhere/Land",
+        },
+    )
+    assert "is not a time zone we know" in response.text
+    assert SCRIPT not in response.text and ESCAPED in response.text
+    assert "new@example.com" in response.text
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "new@example.com",
+            "password1": "a",
+            "password2": "b",
+            "display_name": over(40),
+            "timezone": "UTC",
+        },
+    )
+    assert "at most 40 characters" in response.text
+    assert not User.objects.filter(email="new@example.com").exists()
+
+
+def test_a_bad_reaction_or_rating_changes_nothing(space, couple, alice, bob_client):
+    received = note(couple, alice)
+    before = snapshot()
+    bob_client.post(reverse("practices:note_react", args=[received.pk]), {"reaction": SCRIPT})
+    past = space["date"]
+    past.starts_at = timezone.now() - dt.timedelta(hours=2)
+    past.save()
+    before = snapshot()
+    response = bob_client.post(
+        reverse("practices:date_reflect", args=[past.pk]),
+        {"rating": "11", "body": "ok"},
+        follow=True,
+    )
+    assert "Choose how it was" in response.text
+    assert snapshot() == before

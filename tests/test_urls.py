@@ -1,0 +1,249 @@
+"""Walk every URL pattern: anonymous visitors are sent to log in (except an explicit
+allowlist), strangers get 404 on every object URL and method, and nothing changes. A new
+URL without a case here fails the first test."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+from django.utils import timezone
+
+from couples import services
+from couples.models import Couple, Invitation, Membership, User
+from practices import services as practices
+from practices.models import (
+    Answer,
+    CalendarFeed,
+    DailyQuestion,
+    DateNight,
+    DateReflection,
+    FavoritePrompt,
+    GratitudeNote,
+    Prompt,
+)
+from reminders.models import Nudge
+from tests.conftest import client_for
+from tests.factories import UserFactory, date_night, link, note
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str  # public | token | private | object
+    kwargs: object = None  # space -> URL kwargs, for object and token URLs
+    methods: tuple = ("get", "post")
+    data: dict = field(default_factory=dict)
+
+
+PUBLIC = Case("public", methods=("get",))
+PRIVATE = Case("private")
+
+
+def obj(kwargs, methods=("get", "post"), **data):
+    return Case("object", kwargs, methods, data)
+
+
+def pk(name):
+    return lambda s: {"pk": s[name].pk}
+
+
+def archive(name=None):
+    if name is None:
+        return lambda s: {"couple_id": s["couple"].pk}
+    return lambda s: {"couple_id": s["couple"].pk, "pk": s[name].pk}
+
+
+CASES = {
+    "": PUBLIC,
+    "healthz": PUBLIC,
+    "invite/<str:token>/": Case("token", lambda s: {"token": "not-a-real-token"}),
+    "calendar/<str:token>.ics": Case("token", lambda s: {"token": "not-a-real-token"}, ("get",)),
+    "reminders/unsubscribe/<str:token>/": Case("token", lambda s: {"token": "not-a-real-token"}),
+    "reminders/pause/<str:token>/": Case("token", lambda s: {"token": "not-a-real-token"}),
+    "settings/": PRIVATE,
+    "settings/export/": PRIVATE,
+    "settings/delete/": PRIVATE,
+    "invite/": PRIVATE,
+    "join/": PRIVATE,
+    "couple/": PRIVATE,
+    "couple/end/": PRIVATE,
+    "home/": PRIVATE,
+    "notes/": PRIVATE,
+    "notes/sent/": PRIVATE,
+    "notes/new/": PRIVATE,
+    "question/": PRIVATE,
+    "question/history/": PRIVATE,
+    "prompts/": PRIVATE,
+    "prompts/new/": PRIVATE,
+    "dates/": PRIVATE,
+    "dates/new/": PRIVATE,
+    "ideas/": PRIVATE,
+    "dates/calendar/": PRIVATE,
+    "reminders/": PRIVATE,
+    "reminders/pause/": PRIVATE,
+    "invite/<int:pk>/withdraw/": obj(pk("invitation"), ("post",)),
+    "archive/<uuid:couple_id>/": obj(archive(), ("get",)),
+    "notes/<int:pk>/": obj(pk("note"), ("get",)),
+    "notes/<int:pk>/edit/": obj(pk("scheduled"), body="x", when="now"),
+    "notes/<int:pk>/cancel/": obj(pk("scheduled"), ("post",)),
+    "notes/<int:pk>/react/": obj(pk("note"), ("post",), reaction="hug"),
+    "question/<int:pk>/": obj(pk("question"), ("get",)),
+    "question/<int:pk>/answer/": obj(pk("question"), ("post",), body="intruder"),
+    "question/<int:pk>/swap/": obj(pk("question"), ("post",)),
+    "question/<int:pk>/talked/": obj(pk("question"), ("post",)),
+    "prompts/<int:pk>/favorite/": obj(pk("prompt"), ("post",)),
+    "prompts/<int:pk>/ask/": obj(pk("prompt"), ("post",)),
+    "dates/<int:pk>/": obj(pk("date"), ("get",)),
+    "dates/<int:pk>/date.ics": obj(pk("date"), ("get",)),
+    "dates/<int:pk>/edit/": obj(
+        pk("date"), title="x", day="2027-06-01", time="10:00", timezone="UTC"
+    ),
+    "dates/<int:pk>/status/": obj(pk("date"), ("post",), status="cancelled"),
+    "dates/<int:pk>/reflect/": obj(pk("past_date"), ("post",), rating="1"),
+    "archive/<uuid:couple_id>/notes/": obj(archive(), ("get",)),
+    "archive/<uuid:couple_id>/notes/sent/": obj(archive(), ("get",)),
+    "archive/<uuid:couple_id>/notes/<int:pk>/": obj(archive("note"), ("get",)),
+    "archive/<uuid:couple_id>/question/history/": obj(archive(), ("get",)),
+    "archive/<uuid:couple_id>/question/<int:pk>/": obj(archive("question"), ("get",)),
+    "archive/<uuid:couple_id>/dates/": obj(archive(), ("get",)),
+    "archive/<uuid:couple_id>/dates/<int:pk>/": obj(archive("date"), ("get",)),
+    "archive/<uuid:couple_id>/dates/<int:pk>/date.ics": obj(archive("date"), ("get",)),
+}
+# allauth's own pages (sign-up, login, password reset, email confirmation, 2FA) decide
+# for themselves; the admin sends everyone through allauth's login.
+ALLOWED_PREFIXES = {"accounts/": "allauth", "admin/": "admin"}
+
+
+def all_routes():
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern)
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def url_for(route, kwargs):
+    path = route
+    for key, value in (kwargs or {}).items():
+        for converter in ("int", "str", "uuid"):
+            path = path.replace(f"<{converter}:{key}>", str(value))
+    assert "<" not in path, path
+    return "/" + path
+
+
+def test_every_url_has_a_case():
+    missing = [
+        route
+        for route in all_routes()
+        if route not in CASES and not route.startswith(tuple(ALLOWED_PREFIXES))
+    ]
+    assert not missing, f"add an access case to tests/test_urls.py for: {missing}"
+
+
+@pytest.fixture
+def space(couple, alice, bob):
+    question = practices.todays_question(couple)
+    practices.answer_question(question, alice, "answer")
+    invitation, _ = services.invite_by_link(UserFactory())
+    return {
+        "couple": couple,
+        "note": note(couple, alice, "Private"),
+        "scheduled": note(couple, alice, "Later", deliver_at=timezone.now() + dt.timedelta(1)),
+        "question": question,
+        "prompt": Prompt.objects.create(text="Ours?", tip="talk", couple=couple, author=alice),
+        "date": date_night(couple, bob),
+        "past_date": date_night(couple, bob, starts_at=timezone.now() - dt.timedelta(hours=3)),
+        "invitation": invitation,
+    }
+
+
+def snapshot():
+    state = []
+    for model in (
+        User,
+        Couple,
+        Membership,
+        Invitation,
+        GratitudeNote,
+        DailyQuestion,
+        Answer,
+        Prompt,
+        FavoritePrompt,
+        DateNight,
+        DateReflection,
+        CalendarFeed,
+        Nudge,
+    ):
+        state += [(model.__name__, model_to_dict(o)) for o in model.objects.order_by("pk")]
+    return state
+
+
+def request(client, method, url, data):
+    return getattr(client, method)(url, data)
+
+
+def test_anonymous_visitors_are_sent_to_login_except_the_allowlist(space, client):
+    before = snapshot()
+    for route, case in CASES.items():
+        url = url_for(route, case.kwargs(space) if case.kwargs else None)
+        for method in case.methods:
+            response = request(client, method, url, case.data)
+            sent_to_login = response.status_code == 302 and response["Location"].startswith(
+                "/accounts/login/"
+            )
+            if case.kind in ("public", "token"):
+                assert not sent_to_login, (method, url)
+            else:
+                assert sent_to_login, (method, url, response.status_code)
+    assert snapshot() == before
+
+
+def test_admin_sends_anonymous_visitors_through_allauth_login(client):
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("stranger", ["partnered", "single"])
+def test_strangers_get_404_on_every_object_url_and_method(space, stranger):
+    charlie = UserFactory()
+    if stranger == "partnered":
+        link(charlie, UserFactory())
+    client = client_for(charlie)
+    before = snapshot()
+    for route, case in CASES.items():
+        if case.kind not in ("object", "token"):
+            continue
+        url = url_for(route, case.kwargs(space))
+        for method in case.methods:
+            response = request(client, method, url, case.data)
+            if case.kind == "token":
+                assert response.status_code == 404, (method, url)
+            else:
+                assert response.status_code == 404, (method, url, response.status_code)
+    assert snapshot() == before
+
+
+def test_partners_reach_every_object_url(space, alice):
+    """The other side of the coin: the same URLs work for a member (so the 404s above
+    are about strangers, not broken URLs)."""
+    client = client_for(alice)
+    for route, case in CASES.items():
+        if case.kind != "object" or "get" not in case.methods:
+            continue
+        url = url_for(route, case.kwargs(space))
+        response = client.get(url)
+        assert response.status_code in (200, 302), (url, response.status_code)
+
+
+def test_a_member_of_no_couple_is_sent_home_from_couple_pages(client):
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    assert client.get("/notes/")["Location"] == "/home/"

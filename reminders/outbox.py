@@ -166,7 +166,6 @@ def deliver(
         .order_by("pk")
     )
     batch = Batch(nudges)
-    sent: list[int] = []
     skipped: list[int] = []
     retry: dict[int, str] = {}
     failed: dict[int, str] = {}
@@ -182,7 +181,12 @@ def deliver(
                 # would open and close one per message.
                 connection.open()
                 connection.send_messages([message])
-                sent.append(nudge.pk)
+                # Settled at once, not with the batch: should the worker die mid-batch,
+                # the sweeper re-sends only rows whose email had not gone out yet (at
+                # worst the one in flight), never the ones before it.
+                Nudge.objects.filter(pk=nudge.pk).update(
+                    status=Nudge.Status.SENT, sent_at=timezone.now(), error=""
+                )
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"[:500]
                 log.warning("email %s (%s) failed: %s", nudge.pk, nudge.kind, type(exc).__name__)
@@ -197,7 +201,7 @@ def deliver(
                     retry[nudge.pk] = error
     finally:
         _close_quietly(connection)
-        _settle(sent, skipped, retry, failed, retry_in)
+        _settle(skipped, retry, failed, retry_in)
     return list(retry)
 
 
@@ -209,15 +213,12 @@ def _close_quietly(connection) -> None:
 
 
 def _settle(
-    sent: list[int],
     skipped: list[int],
     retry: dict[int, str],
     failed: dict[int, str],
     retry_in: dt.timedelta,
 ) -> None:
     now = timezone.now()
-    if sent:
-        Nudge.objects.filter(pk__in=sent).update(status=Nudge.Status.SENT, sent_at=now, error="")
     if skipped:
         Nudge.objects.filter(pk__in=skipped).update(status=Nudge.Status.SKIPPED)
     for pk, error in retry.items():

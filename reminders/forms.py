@@ -57,10 +57,6 @@ class ReminderPreferenceForm(forms.ModelForm):
             "date_lead_hours",
             "digest_enabled",
         ]
-        help_texts = {
-            "note_text_in_email": "Off: the email only says a note is waiting, not what it says.",
-            "digest_enabled": "A short look back at your week, sent at your nudge time.",
-        }
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

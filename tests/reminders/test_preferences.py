@@ -60,3 +60,19 @@ def test_logging_in_does_not_touch_the_schedule(prefs, alice, client, time_machi
     ReminderPreference.objects.filter(user=alice).update(next_nudge_at=before)
     client.post("/accounts/login/", {"login": alice.email, "password": "a-long-enough-pw"})
     assert ReminderPreference.objects.get(user=alice).next_nudge_at == before
+
+
+def test_people_verified_before_reminders_existed_get_the_defaults(charlie, time_machine):
+    import importlib
+
+    from django.apps import apps
+
+    from tests.factories import UserFactory
+
+    migration = importlib.import_module("reminders.migrations.0003_preferences_for_verified_users")
+    unverified = UserFactory(verified=False)
+    time_machine.move_to(utc(2026, 12, 1, 12, 0), tick=False)  # Tuesday
+    migration.create_preferences(apps, None)
+    pref = ReminderPreference.objects.get(user=charlie)
+    assert pref.next_nudge_at == utc(2026, 12, 2, 19, 0)  # Wednesday 19:00 in London
+    assert not ReminderPreference.objects.filter(user=unverified).exists()

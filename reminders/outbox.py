@@ -29,6 +29,11 @@ from .models import Nudge
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# Sent rows are marked in groups this size as the batch goes: should a worker die
+# mid-batch, the sweeper brings back at most this many emails that had in fact gone out.
+# One UPDATE per email would shrink that to one, but costs a commit (an fsync on
+# PostgreSQL) per email, which halves throughput.
+SETTLE_EVERY = 25
 
 
 class Batch:
@@ -166,6 +171,7 @@ def deliver(
         .order_by("pk")
     )
     batch = Batch(nudges)
+    sent: list[int] = []
     skipped: list[int] = []
     retry: dict[int, str] = {}
     failed: dict[int, str] = {}
@@ -181,12 +187,9 @@ def deliver(
                 # would open and close one per message.
                 connection.open()
                 connection.send_messages([message])
-                # Settled at once, not with the batch: should the worker die mid-batch,
-                # the sweeper re-sends only rows whose email had not gone out yet (at
-                # worst the one in flight), never the ones before it.
-                Nudge.objects.filter(pk=nudge.pk).update(
-                    status=Nudge.Status.SENT, sent_at=timezone.now(), error=""
-                )
+                sent.append(nudge.pk)
+                if len(sent) >= SETTLE_EVERY:
+                    _mark_sent(sent)
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"[:500]
                 log.warning("email %s (%s) failed: %s", nudge.pk, nudge.kind, type(exc).__name__)
@@ -201,8 +204,17 @@ def deliver(
                     retry[nudge.pk] = error
     finally:
         _close_quietly(connection)
+        _mark_sent(sent)
         _settle(skipped, retry, failed, retry_in)
     return list(retry)
+
+
+def _mark_sent(sent: list[int]) -> None:
+    if sent:
+        Nudge.objects.filter(pk__in=sent).update(
+            status=Nudge.Status.SENT, sent_at=timezone.now(), error=""
+        )
+        sent.clear()
 
 
 def _close_quietly(connection) -> None:

@@ -38,7 +38,9 @@ def make_message(
     to: str,
     headers: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives:
-    ctx = {"site_url": settings.SITE_URL, "settings_url": site_url("couples:settings"), **ctx}
+    ctx = {"site_url": settings.SITE_URL, **ctx}
+    if "settings_url" not in ctx:  # reminders link their own settings page
+        ctx["settings_url"] = site_url("couples:settings")
     subject = " ".join(render_to_string(f"emails/{name}-subject.txt", ctx).split())
     text = render_to_string(f"emails/{name}-body.txt", ctx)
     html = render_to_string(f"emails/{name}-body.html", ctx)

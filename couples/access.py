@@ -32,8 +32,18 @@ def _access(couple: Couple, user: User) -> CoupleAccess:
 
 def current_access(user: User) -> CoupleAccess | None:
     """The user's active couple, if they have one (complete or still waiting)."""
-    membership = Membership.objects.select_related("couple").filter(user=user, active=True).first()
-    return _access(membership.couple, user) if membership else None
+    # Every couple page starts here, so it is one query: all seats of the couple in which
+    # the user holds the active seat, with the couple and each partner.
+    seats = list(
+        Membership.objects.select_related("couple", "user")
+        .filter(couple__memberships__user=user, couple__memberships__active=True)
+        .order_by("seat")
+    )
+    if not seats:
+        return None
+    couple = seats[0].couple
+    couple.members = [seat.user for seat in seats]  # fills the cached property
+    return _access(couple, user)
 
 
 def archive_access(request: HttpRequest, couple_id: UUID) -> CoupleAccess:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,19 +15,29 @@ from .. import services, stats
 from ..models import DateNight, GratitudeNote
 
 JAR_MIN_AGE = dt.timedelta(days=30)
+JAR_CACHE_SECONDS = 24 * 60 * 60
 
 
 def gratitude_jar(request: HttpRequest, couple: Couple, today: dt.date) -> GratitudeNote | None:
-    """A note the user received at least 30 days ago, a different one each day."""
-    old_notes = GratitudeNote.objects.filter(
-        couple=couple,
-        recipient=request.user,
-        delivered_at__lte=timezone.now() - JAR_MIN_AGE,
-    )
+    """A note the user received at least 30 days ago, a different one each day.
+
+    The day's pick (a note id, never its text) is remembered in the cache, so later visits
+    that day cost one small query instead of a count and an offset scan.
+    """
+    key = f"gratitude-jar:{request.user.pk}:{couple.pk}:{today.isoformat()}"
+    picked = cache.get(key)
+    notes = GratitudeNote.objects.filter(couple=couple, recipient=request.user)
+    if picked is not None:
+        note = notes.select_related("author").filter(pk=picked).first()
+        if note is not None:
+            return note
+    old_notes = notes.filter(delivered_at__lte=timezone.now() - JAR_MIN_AGE)
     count = old_notes.count()
     if not count:
         return None
-    return old_notes.select_related("author").order_by("pk")[today.toordinal() % count]
+    note = old_notes.select_related("author").order_by("pk")[today.toordinal() % count]
+    cache.set(key, note.pk, JAR_CACHE_SECONDS)
+    return note
 
 
 @require_GET

@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -149,6 +150,7 @@ def run(size: int, port: int, status: Path, workers: int) -> dict:
         queries, peak = map(int, probe.read_text().split())
         worker_queries += queries
         worker_peak = max(worker_peak, peak)
+    shutil.rmtree(probe_dir, ignore_errors=True)
     return {
         "size": size,
         "queued": queued,
@@ -228,10 +230,11 @@ def main() -> int:
         raise SystemExit("bench/nudges.py runs on PostgreSQL: set DATABASE_URL=postgres://...")
     if not os.environ.get("REDIS_URL"):
         raise SystemExit("bench/nudges.py needs Redis for its workers: set REDIS_URL=redis://...")
-    os.environ["KINDLING_VAR_DIR"] = tempfile.mkdtemp(prefix="bench-var-")
+    scratch = Path(tempfile.mkdtemp(prefix="bench-nudges-"))
+    os.environ["KINDLING_VAR_DIR"] = str(scratch / "var")
     prepare_database()
 
-    status = Path(tempfile.mkdtemp(prefix="bench-sink-")) / "status"
+    status = scratch / "sink-status"
     sink = subprocess.Popen(
         [sys.executable, "-m", "tests.smtp_sink", str(status)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
@@ -252,6 +255,7 @@ def main() -> int:
     finally:
         sink.terminate()
         sink.wait(timeout=10)
+        shutil.rmtree(scratch, ignore_errors=True)
     return report(results)
 
 

@@ -44,5 +44,8 @@ demo: install  ## two linked demo partners with a few weeks of content (DEBUG on
 bench-pages: install  ## couple pages vs a trivial page under gunicorn on PostgreSQL (a few minutes)
 	$(PY) bench/pages.py $(BENCH_ARGS)
 
+bench-nudges: install  ## needs PostgreSQL and Redis: DATABASE_URL=postgres://... REDIS_URL=redis://...
+	$(PY) bench/nudges.py $(BENCH_ARGS)
+
 clean:
 	rm -rf var/broker var/celerybeat-schedule* .pytest_cache

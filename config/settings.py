@@ -175,7 +175,21 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Reminders are dispatched at the start of every minute; KINDLING_DISPATCH_SECONDS runs
+# the dispatcher on a plain interval instead (the real-worker tests use a short one).
+_DISPATCH_SECONDS = envint("KINDLING_DISPATCH_SECONDS", 0)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "dispatch-due-reminders": {
+        "task": "reminders.tasks.dispatch_due",
+        "schedule": float(_DISPATCH_SECONDS) if _DISPATCH_SECONDS else crontab(),
+        # A dispatch that could not start within the minute is dropped: the next one
+        # picks up everything still due.
+        "options": {"expires": 50},
+    },
+    "requeue-lost-nudges": {
+        "task": "reminders.tasks.requeue_lost_nudges",
+        "schedule": crontab(minute="*/2"),
+    },
     "purge-ended-couples": {
         "task": "couples.tasks.purge_ended_couples",
         "schedule": crontab(minute=17, hour="*/6"),

@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("couples.urls")),
     path("", include("practices.urls")),
+    path("reminders/", include("reminders.urls")),
 ]

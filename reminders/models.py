@@ -1,8 +1,108 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from practices.tips import Tip
+
+from . import schedule
+
+DEFAULT_DAYS = [0, 2, 4]  # Monday, Wednesday, Friday
+DEFAULT_SEND_TIME = dt.time(19, 0)
+LEAD_HOURS = [(1, "1 hour"), (3, "3 hours"), (12, "12 hours"), (24, "1 day"), (48, "2 days")]
+
+
+def default_days() -> list[int]:
+    return list(DEFAULT_DAYS)
+
+
+def default_tips() -> list[str]:
+    return list(Tip.values)
+
+
+class ReminderPreference(models.Model):
+    """What one person wants to hear from Kindling, and when their next nudge is due.
+
+    `next_nudge_at` is the next slot at which the dispatcher has something to decide for
+    this person: a nudge day, or Sunday for the digest. It is recomputed whenever the
+    preference is saved and each time the dispatcher handles a slot.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    nudges_enabled = models.BooleanField("send me nudges", default=True)
+    days = models.JSONField("on these days", default=default_days)
+    send_time = models.TimeField("at this time", default=DEFAULT_SEND_TIME)
+    tips = models.JSONField("about these tips", default=default_tips)
+    paused_until = models.DateField(
+        "paused until", null=True, blank=True, help_text="Nudges and digests resume on this day."
+    )
+    note_alerts = models.BooleanField("tell me when a note arrives", default=True)
+    note_text_in_email = models.BooleanField("include the note's text", default=True)
+    date_reminders = models.BooleanField("remind me before a date night", default=True)
+    date_lead_hours = models.PositiveSmallIntegerField(
+        "how long before", choices=LEAD_HOURS, default=24
+    )
+    digest_enabled = models.BooleanField("send me a weekly digest on Sunday", default=True)
+    next_nudge_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # dispatch_due: next_nudge_at <= now, oldest first
+            models.Index(
+                fields=["next_nudge_at"],
+                name="pref_next_nudge_idx",
+                condition=models.Q(next_nudge_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder preferences of user {self.user_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.next_nudge_at = self.compute_next(timezone.now())
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "next_nudge_at", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def schedule_days(self) -> set[int]:
+        days = set(self.days) if self.nudges_enabled and self.tips else set()
+        if self.digest_enabled:
+            days.add(schedule.SUNDAY)
+        return days
+
+    def paused_on(self, day: dt.date) -> bool:
+        return self.paused_until is not None and day < self.paused_until
+
+    def compute_next(self, after: dt.datetime) -> dt.datetime | None:
+        zone = self.user.tzinfo
+        if self.paused_until is not None:
+            # Nothing to decide while paused: jump to the day the pause ends.
+            after = max(after, schedule.local_start(self.paused_until, zone) - dt.timedelta(0, 1))
+        return schedule.next_slot(after, self.schedule_days(), self.send_time, zone)
+
+    def wants(self, kind: str) -> bool:
+        return {
+            Nudge.Kind.NUDGE: self.nudges_enabled,
+            Nudge.Kind.NOTE: self.note_alerts,
+            Nudge.Kind.DATE: self.date_reminders,
+            Nudge.Kind.DIGEST: self.digest_enabled,
+        }.get(kind, True)
+
+    def summary(self) -> str:
+        """One line for the settings page: what arrives when."""
+        if self.paused_until is not None:
+            return f"Nudges are paused until {self.paused_until:%A %-d %B}."
+        if not (self.nudges_enabled and self.days and self.tips):
+            return "Nudges are off."
+        names = [name + "s" for day, name in schedule.WEEKDAYS if day in self.days]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"Nudges on {listed} at {self.send_time:%H:%M} ({self.user.timezone})."
 
 
 class Nudge(models.Model):
@@ -33,7 +133,9 @@ class Nudge(models.Model):
     kind = models.CharField(max_length=8, choices=Kind)
     tip = models.CharField(max_length=16, blank=True)
     template_key = models.CharField(max_length=40, blank=True)
-    slot = models.DateTimeField(help_text="The UTC instant this email was due.")
+    slot = models.DateTimeField(
+        help_text="The UTC instant this email was due (for a date reminder: the date's start)."
+    )
     object_id = models.PositiveBigIntegerField(
         default=0, help_text="The note or date night it is about; 0 when none."
     )
@@ -41,6 +143,10 @@ class Nudge(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="When a send task was last asked for (or, for a retry, is due to run).",
+    )
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -51,16 +157,30 @@ class Nudge(models.Model):
             ),
         ]
         indexes = [
-            # sweep_stuck_nudges: status = sending AND claimed_at < cutoff;
-            # requeue_pending_nudges: status = pending AND created_at < cutoff
+            # sweep_stuck: status = sending AND claimed_at < cutoff
             models.Index(
-                fields=["status", "claimed_at"],
-                name="nudge_unsettled_idx",
-                condition=models.Q(status__in=["pending", "sending"]),
+                fields=["claimed_at"],
+                name="nudge_sending_idx",
+                condition=models.Q(status="sending"),
             ),
-            # choose_tip / choose_template: a user's recent nudges, newest first
+            # requeue_lost: status = pending AND queued_at < cutoff
+            models.Index(
+                fields=["queued_at"],
+                name="nudge_pending_idx",
+                condition=models.Q(status="pending"),
+            ),
+            # choose_content: a user's nudges, the last use of each tip and template
             models.Index(fields=["user", "kind", "-slot"], name="nudge_user_recent_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for user {self.user_id} at {self.slot:%Y-%m-%d %H:%M}"
+
+
+# The preference switch that the unsubscribe link of each kind of email turns off.
+UNSUBSCRIBE_FIELDS = {
+    Nudge.Kind.NUDGE: "nudges_enabled",
+    Nudge.Kind.NOTE: "note_alerts",
+    Nudge.Kind.DATE: "date_reminders",
+    Nudge.Kind.DIGEST: "digest_enabled",
+}

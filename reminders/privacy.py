@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from couples.models import User
 
-from .models import Nudge
+from .models import Nudge, ReminderPreference
 
 MODELS = {
     Nudge: "exported: the log of emails (kind, tip, when, status), never their content",
+    ReminderPreference: "exported: the reminder settings; deleted with the account",
 }
 
 
 def export(user: User) -> dict:
     return {
+        "reminder_settings": list(
+            ReminderPreference.objects.filter(user=user).values(
+                "nudges_enabled",
+                "days",
+                "send_time",
+                "tips",
+                "paused_until",
+                "note_alerts",
+                "note_text_in_email",
+                "date_reminders",
+                "date_lead_hours",
+                "digest_enabled",
+            )
+        ),
         "emails": list(
             Nudge.objects.filter(user=user)
             .order_by("slot")

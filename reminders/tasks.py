@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
 
-from . import outbox
+from . import dispatch, outbox
 
 # Retries wait 30 s, 1, 2, 4, 8 then 15 minutes: far inside the broker's visibility
-# timeout, so Redis never redelivers a task that is merely waiting.
+# timeout, so Redis never redelivers a task that is merely waiting. No task here is ever
+# given a longer countdown or an ETA (tests/reminders/test_tasks.py holds this).
 RETRY_BASE_SECONDS = 30
 RETRY_CAP_SECONDS = 15 * 60
 MAX_RETRIES = 6
@@ -18,13 +21,27 @@ def retry_delay(retries: int) -> int:
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def send_nudges(self, nudge_ids: list[int]) -> None:
     last_try = self.request.retries >= MAX_RETRIES
-    retry_ids = outbox.deliver(nudge_ids, give_up=last_try)
+    countdown = retry_delay(self.request.retries)
+    retry_ids = outbox.deliver(
+        nudge_ids, give_up=last_try, retry_in=dt.timedelta(seconds=countdown)
+    )
     if retry_ids:
-        raise self.retry(args=[retry_ids], countdown=retry_delay(self.request.retries))
+        raise self.retry(args=[retry_ids], countdown=countdown)
+
+
+@shared_task
+def dispatch_due() -> int:
+    return dispatch.dispatch_due()
 
 
 @shared_task
 def sweep_stuck_nudges() -> None:
     stuck = outbox.sweep_stuck()
     if stuck:
-        send_nudges.delay(stuck)
+        for chunk in outbox.chunks(stuck):
+            send_nudges.delay(chunk)
+
+
+@shared_task
+def requeue_lost_nudges() -> int:
+    return len(outbox.requeue_lost())

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from couples.forms import timezone_field
+from couples.models import User
+from practices.tips import Tip
+
+from .models import ReminderPreference
+from .schedule import WEEKDAYS
+from .services import MAX_PAUSE
+
+
+class ReminderPreferenceForm(forms.ModelForm):
+    """The reminder settings. The time zone is the user's own (the profile's field):
+    nudges arrive at `send_time` there, so it sits next to the time."""
+
+    days = forms.TypedMultipleChoiceField(
+        label="On these days",
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    send_time = forms.TimeField(
+        label="At this time",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        input_formats=["%H:%M", "%H:%M:%S"],
+        help_text="Your local time, for example 19:00.",
+        error_messages={
+            "required": "Enter a time, for example 19:00.",
+            "invalid": "That is not a time of day. Enter one like 19:00 (hours 0 to 23).",
+        },
+    )
+    timezone = timezone_field("In this time zone", "Nudges arrive at your time in this zone.")
+    tips = forms.MultipleChoiceField(
+        label="About these tips",
+        choices=Tip.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each nudge is built on one of them. Untick any you would rather not hear about.",
+    )
+
+    class Meta:
+        model = ReminderPreference
+        fields = [
+            "nudges_enabled",
+            "days",
+            "send_time",
+            "timezone",
+            "tips",
+            "note_alerts",
+            "note_text_in_email",
+            "date_reminders",
+            "date_lead_hours",
+            "digest_enabled",
+        ]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["timezone"].initial = user.timezone
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("nudges_enabled"):
+            if "days" in data and not data["days"]:
+                self.add_error("days", "Pick at least one day, or turn nudges off.")
+            if "tips" in data and not data["tips"]:
+                self.add_error("tips", "Pick at least one tip, or turn nudges off.")
+        return data
+
+    def save(self, commit: bool = True) -> ReminderPreference:
+        pref = super().save(commit=False)
+        pref.days = sorted(self.cleaned_data["days"])
+        pref.tips = [tip for tip in Tip.values if tip in self.cleaned_data["tips"]]
+        if self.user.timezone != self.cleaned_data["timezone"]:
+            self.user.timezone = self.cleaned_data["timezone"]
+            self.user.save(update_fields=["timezone"])
+        pref.user = self.user
+        if commit:
+            pref.save()
+        return pref
+
+
+class PauseForm(forms.Form):
+    until = forms.DateField(
+        label="Pause until",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Nudges and digests start again on this day.",
+        error_messages={"invalid": "Enter a date, for example 2026-12-24."},
+    )
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_until(self) -> dt.date:
+        until = self.cleaned_data["until"]
+        if until is None:
+            raise forms.ValidationError("Pick the day your reminders should start again.")
+        if until <= self.today:
+            raise forms.ValidationError("That day has already come. Pick a day after today.")
+        if until > self.today + MAX_PAUSE:
+            raise forms.ValidationError(
+                "That is more than a year away. To stop nudges for good, turn them off above."
+            )
+        return until

@@ -1,0 +1,173 @@
+"""The renderers of reminder emails: one function per kind builds its message from a
+Nudge row, or returns None when it should no longer go out.
+
+Every reminder email has a text and an HTML part, links to the reminder settings, and
+carries List-Unsubscribe with a signed HTTPS link plus List-Unsubscribe-Post (RFC 8058),
+so a mail client's unsubscribe button works in one click, without login or cookies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.mail import EmailMessage
+from django.urls import reverse
+
+from practices.calendar import ics_for_dates
+from practices.models import DateNight, GratitudeNote
+from practices.stats import balance
+from practices.tips import TIPS
+
+from . import catalog
+from .emails import absolute_url, make_message, site_url
+from .models import Nudge, ReminderPreference
+from .outbox import Batch, PermanentFailure, renderer
+from .tokens import make_token
+
+# One colour per tip, the same as the site's (static/css/kindling.css).
+TIP_COLOURS = {
+    "gratitude": "#c2410c",
+    "talk": "#1d6f8a",
+    "quality_time": "#a16207",
+    "feelings": "#7c3aed",
+    "physical": "#be185d",
+}
+
+
+def page_url(name: str, *args) -> str:
+    return absolute_url(reverse(name, args=args))
+
+
+def unsubscribe_url(user_id: int, kind: str) -> str:
+    return site_url("reminders:unsubscribe", make_token("unsubscribe", user_id, kind))
+
+
+def pause_url(user_id: int) -> str:
+    return site_url("reminders:pause", make_token("pause", user_id, Nudge.Kind.NUDGE))
+
+
+def reminder_message(nudge: Nudge, name: str, ctx: dict) -> EmailMessage:
+    link = unsubscribe_url(nudge.user_id, nudge.kind)
+    ctx = {
+        "user": nudge.user,
+        "settings_url": site_url("reminders:settings"),
+        "unsubscribe_url": link,
+        "kind_label": nudge.get_kind_display().lower(),
+        **ctx,
+    }
+    headers = {
+        "List-Unsubscribe": f"<{link}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return make_message(name, ctx, to=nudge.user.email, headers=headers)
+
+
+def _preference(nudge: Nudge) -> ReminderPreference | None:
+    try:
+        return nudge.user.reminder_preference
+    except ReminderPreference.DoesNotExist:
+        return None
+
+
+def _still_wanted(nudge: Nudge) -> ReminderPreference | None:
+    """The preference, if the person still wants this kind of email now (they may have
+    unsubscribed or paused after it was queued)."""
+    pref = _preference(nudge)
+    if pref is None or not pref.wants(nudge.kind) or not nudge.user.is_active:
+        return None
+    scheduled = nudge.kind in (Nudge.Kind.NUDGE, Nudge.Kind.DIGEST)
+    if scheduled and pref.paused_on(nudge.slot.astimezone(nudge.user.tzinfo).date()):
+        return None
+    return pref
+
+
+@renderer(Nudge.Kind.NUDGE)
+def render_nudge(nudge: Nudge, batch: Batch) -> EmailMessage | None:
+    _, partner = batch.couple_and_partner(nudge.user_id)
+    if _still_wanted(nudge) is None or partner is None:
+        return None
+    template = catalog.templates().get(nudge.template_key)
+    if template is None:
+        raise PermanentFailure(f"no nudge template {nudge.template_key!r}")
+    content = template.render(name=nudge.user.name, partner=partner.name)
+    return reminder_message(
+        nudge,
+        "nudge",
+        {
+            **content,
+            "tip": TIPS[template.tip],
+            "tip_colour": TIP_COLOURS[template.tip],
+            "action_url": absolute_url(catalog.action_path(template.action)),
+            "pause_url": pause_url(nudge.user_id),
+        },
+    )
+
+
+@renderer(Nudge.Kind.NOTE)
+def render_note(nudge: Nudge, batch: Batch) -> EmailMessage | None:
+    pref = _still_wanted(nudge)
+    couple, partner = batch.couple_and_partner(nudge.user_id)
+    if pref is None or partner is None:
+        return None
+    note = GratitudeNote.objects.filter(
+        pk=nudge.object_id, recipient_id=nudge.user_id, couple=couple, delivered_at__isnull=False
+    ).first()
+    if note is None:
+        return None
+    return reminder_message(
+        nudge,
+        "note-alert",
+        {
+            "partner": partner,
+            "body": note.body if pref.note_text_in_email else "",
+            "notes_url": page_url("practices:notes"),
+        },
+    )
+
+
+@renderer(Nudge.Kind.DATE)
+def render_date(nudge: Nudge, batch: Batch) -> EmailMessage | None:
+    couple, partner = batch.couple_and_partner(nudge.user_id)
+    if _still_wanted(nudge) is None or partner is None:
+        return None
+    # Only the date as it was when the reminder was queued: cancelled or moved, no email.
+    date = DateNight.objects.filter(
+        pk=nudge.object_id, couple=couple, status=DateNight.Status.PLANNED, starts_at=nudge.slot
+    ).first()
+    if date is None:
+        return None
+    message = reminder_message(
+        nudge,
+        "date-reminder",
+        {
+            "date": date,
+            "partner": partner,
+            "starts_local": date.starts_at.astimezone(nudge.user.tzinfo),
+            "date_url": page_url("practices:date", date.pk),
+        },
+    )
+    message.attach("date-night.ics", ics_for_dates([date]), "text/calendar")
+    return message
+
+
+@renderer(Nudge.Kind.DIGEST)
+def render_digest(nudge: Nudge, batch: Batch) -> EmailMessage | None:
+    couple, partner = batch.couple_and_partner(nudge.user_id)
+    if _still_wanted(nudge) is None or partner is None:
+        return None
+    week = balance(couple, nudge.slot - dt.timedelta(days=7), nudge.slot)
+    bars = [
+        {"tip": tip, "count": count, "percent": percent, "colour": TIP_COLOURS[tip.key]}
+        for tip, count, percent in week.bars()
+    ]
+    return reminder_message(
+        nudge,
+        "digest",
+        {
+            "partner": partner,
+            "week": week,
+            "bars": bars,
+            "home_url": page_url("practices:home"),
+            "ideas_url": absolute_url(catalog.action_path("browse_ideas")),
+        },
+    )

@@ -1,0 +1,21 @@
+"""Signal receivers, connected in RemindersConfig.ready."""
+
+from __future__ import annotations
+
+from . import dispatch, services
+
+
+def create_preferences(sender, request, email_address, **kwargs) -> None:
+    """A verified address earns the default reminders (Mon/Wed/Fri at 19:00 local)."""
+    services.ensure_preference(email_address.user)
+
+
+def queue_note_alert(sender, note, **kwargs) -> None:
+    dispatch.queue_note_alert(note)
+
+
+def follow_time_zone(sender, instance, created, update_fields=None, **kwargs) -> None:
+    # Logins save the user too (last_login); only a save that may change the zone counts.
+    if created or (update_fields is not None and "timezone" not in update_fields):
+        return
+    services.reschedule_for(instance)

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .forms import PauseForm, ReminderPreferenceForm
+from .models import UNSUBSCRIBE_FIELDS, Nudge, ReminderPreference
+from .tokens import BadToken, LinkClaim, read_token
+
+BAD_LINK = {
+    "expired": "This link has expired, so nothing was changed. You can change your reminder "
+    "emails on the settings page after logging in.",
+    "invalid": "This link is not valid (it may have been cut short), so nothing was changed. "
+    "You can change your reminder emails on the settings page after logging in.",
+}
+
+
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    pref = services.ensure_preference(request.user)
+    form = ReminderPreferenceForm(request.POST or None, instance=pref, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your reminder settings are saved.")
+            return redirect("reminders:settings")
+        # Nothing was saved: put back what is stored, so the page tells the truth.
+        pref.refresh_from_db()
+    return render(
+        request,
+        "reminders/settings.html",
+        {
+            "form": form,
+            "pref": pref,
+            "pause_form": PauseForm(today=services.local_today(request.user)),
+        },
+    )
+
+
+@require_POST
+def pause_mine(request: HttpRequest) -> HttpResponse:
+    pref = services.ensure_preference(request.user)
+    action = request.POST.get("action")
+    if action == "week":
+        until = services.pause_for_a_week(pref)
+        messages.success(request, f"Nudges are paused. They start again on {until:%A %-d %B}.")
+    elif action == "resume":
+        services.resume(pref)
+        messages.success(request, "Welcome back. Nudges are on again.")
+    else:
+        pause_form = PauseForm(request.POST, today=services.local_today(request.user))
+        if not pause_form.is_valid():
+            form = ReminderPreferenceForm(instance=pref, user=request.user)
+            return render(
+                request,
+                "reminders/settings.html",
+                {"form": form, "pref": pref, "pause_form": pause_form},
+                status=400,
+            )
+        until = pause_form.cleaned_data["until"]
+        services.pause(pref, until)
+        messages.success(request, f"Nudges are paused. They start again on {until:%A %-d %B}.")
+    return redirect("reminders:settings")
+
+
+# Like the invitation links: a link that is not ours is 404, one that was ours is 410.
+BAD_LINK_STATUS = {"invalid": 404, "expired": 410}
+
+
+def _claim_or_problem(purpose: str, token: str) -> tuple[LinkClaim | None, str]:
+    try:
+        claim = read_token(purpose, token)
+    except BadToken as exc:
+        return None, exc.reason
+    if not ReminderPreference.objects.filter(user_id=claim.user_id).exists():
+        return None, "invalid"
+    return claim, ""
+
+
+def _link_problem(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(
+        request,
+        "reminders/link_problem.html",
+        {"problem": BAD_LINK[reason]},
+        status=BAD_LINK_STATUS[reason],
+    )
+
+
+# The one-click unsubscribe (RFC 8058): mail clients POST here without cookies, so the
+# signed token is the only proof, and the view reads neither the session nor a CSRF token.
+@login_not_required
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    claim, problem = _claim_or_problem("unsubscribe", token)
+    if claim is None or claim.kind not in UNSUBSCRIBE_FIELDS:
+        return _link_problem(request, problem or "invalid")
+    label = Nudge.Kind(claim.kind).label.lower()
+    if request.method == "POST":
+        everything = request.POST.get("scope") == "all"
+        services.unsubscribe(claim, everything=everything)
+        return render(
+            request, "reminders/unsubscribed.html", {"label": label, "everything": everything}
+        )
+    return render(request, "reminders/unsubscribe.html", {"label": label})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def pause_link(request: HttpRequest, token: str) -> HttpResponse:
+    claim, problem = _claim_or_problem("pause", token)
+    if claim is None:
+        return _link_problem(request, problem)
+    if request.method == "POST":
+        pref = ReminderPreference.objects.select_related("user").get(user_id=claim.user_id)
+        until = services.pause_for_a_week(pref)
+        return render(request, "reminders/paused.html", {"until": until})
+    return render(request, "reminders/pause.html")

@@ -1,0 +1,78 @@
+"""Preferences are created with the defaults once an email address is verified, and
+follow the person's time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from couples.models import User
+from reminders.models import ReminderPreference
+
+from .conftest import utc
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = {
+    "email": "dana@example.com",
+    "password1": "a-long-enough-pw",
+    "password2": "a-long-enough-pw",
+    "display_name": "Dana",
+    "timezone": "America/New_York",
+}
+
+
+def test_verifying_the_email_creates_the_default_reminders(client, mailoutbox, time_machine):
+    time_machine.move_to(utc(2026, 12, 1, 12, 0), tick=False)  # Tuesday, 07:00 in New York
+    client.post("/accounts/signup/", SIGNUP)
+    dana = User.objects.get(email="dana@example.com")
+    assert not ReminderPreference.objects.filter(user=dana).exists()
+
+    path = re.search(r"(/accounts/confirm-email/[^/\s]+/)", mailoutbox[-1].body).group(1)
+    client.post(path)
+    pref = ReminderPreference.objects.get(user=dana)
+    assert pref.nudges_enabled and pref.digest_enabled
+    assert (pref.days, pref.send_time) == ([0, 2, 4], dt.time(19, 0))
+    assert pref.tips == ["gratitude", "talk", "quality_time", "feelings", "physical"]
+    assert (pref.note_alerts, pref.note_text_in_email) == (True, True)
+    assert (pref.date_reminders, pref.date_lead_hours) == (True, 24)
+    assert pref.paused_until is None
+    # Wednesday 19:00 in New York (UTC-5).
+    assert pref.next_nudge_at == utc(2026, 12, 3, 0, 0)
+
+
+def test_changing_time_zone_in_the_profile_moves_the_next_nudge(
+    prefs, alice, alice_client, time_machine
+):
+    time_machine.move_to(utc(2026, 12, 1, 12, 0), tick=False)
+    ReminderPreference.objects.get(user=alice).save()
+    response = alice_client.post("/settings/", {"display_name": "Alice", "timezone": "Asia/Tokyo"})
+    assert response.status_code == 302
+    # Wednesday 19:00 in Tokyo (UTC+9).
+    assert ReminderPreference.objects.get(user=alice).next_nudge_at == utc(2026, 12, 2, 10, 0)
+
+
+def test_logging_in_does_not_touch_the_schedule(prefs, alice, client, time_machine):
+    before = ReminderPreference.objects.get(user=alice).next_nudge_at
+    time_machine.move_to(before - dt.timedelta(hours=2), tick=False)
+    ReminderPreference.objects.filter(user=alice).update(next_nudge_at=before)
+    client.post("/accounts/login/", {"login": alice.email, "password": "a-long-enough-pw"})
+    assert ReminderPreference.objects.get(user=alice).next_nudge_at == before
+
+
+def test_people_verified_before_reminders_existed_get_the_defaults(charlie, time_machine):
+    import importlib
+
+    from django.apps import apps
+
+    from tests.factories import UserFactory
+
+    migration = importlib.import_module("reminders.migrations.0003_preferences_for_verified_users")
+    unverified = UserFactory(verified=False)
+    time_machine.move_to(utc(2026, 12, 1, 12, 0), tick=False)  # Tuesday
+    migration.create_preferences(apps, None)
+    pref = ReminderPreference.objects.get(user=charlie)
+    assert pref.next_nudge_at == utc(2026, 12, 2, 19, 0)  # Wednesday 19:00 in London
+    assert not ReminderPreference.objects.filter(user=unverified).exists()

@@ -26,9 +26,9 @@ from .tokens import make_token
 
 # One colour per tip, the same as the site's (static/css/kindling.css).
 TIP_COLOURS = {
-    "gratitude": "#c2410c",
+    "gratitude": "#b23c0b",
     "talk": "#1d6f8a",
-    "quality_time": "#a16207",
+    "quality_time": "#8f5606",
     "feelings": "#7c3aed",
     "physical": "#be185d",
 }

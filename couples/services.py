@@ -158,10 +158,15 @@ def accept_invitation(invitation_id: int, user: User) -> Couple:
     if problem := invitation_problem(invitation, user):
         raise InvitationError(problem)
 
-    # Someone who started a couple of their own while waiting leaves that empty one.
-    solo = active_couple(user)
-    if solo is not None:
-        solo.delete()
+    # Someone who started a couple of their own while waiting leaves that empty one. It is
+    # locked and counted again: a partner may have joined it since the check above, and a
+    # couple of two must never be deleted here.
+    mine = active_couple(user)
+    if mine is not None:
+        mine = Couple.objects.select_for_update().get(pk=mine.pk)
+        if mine.memberships.count() > 1:
+            raise InvitationError("You are already linked with a partner.")
+        mine.delete()
     try:
         with transaction.atomic():
             Membership.objects.create(couple=couple, user=user, seat=2)

@@ -24,7 +24,7 @@ from practices.models import (
     GratitudeNote,
     Prompt,
 )
-from reminders.models import Nudge
+from reminders.models import Nudge, ReminderPreference
 from tests.conftest import client_for
 from tests.factories import UserFactory, date_night, link, note
 
@@ -180,6 +180,7 @@ def snapshot():
         DateReflection,
         CalendarFeed,
         Nudge,
+        ReminderPreference,
     ):
         state += [(model.__name__, model_to_dict(o)) for o in model.objects.order_by("pk")]
     return state

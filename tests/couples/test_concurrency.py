@@ -68,12 +68,19 @@ def test_two_invitations_to_one_couple_accepted_at_once_make_one_member():
 
 
 def test_one_person_accepting_two_couples_at_once_joins_one():
-    alice, carol, bob = UserFactory(), UserFactory(), UserFactory()
-    to_alice, _ = services.invite_by_link(alice)
-    to_carol, _ = services.invite_by_link(carol)
-    outcomes = race(
-        lambda: services.accept_invitation(to_alice.pk, bob),
-        lambda: services.accept_invitation(to_carol.pk, bob),
-    )
-    assert sum(isinstance(o, services.InvitationError) for o in outcomes) == 1, outcomes
-    assert Membership.objects.filter(user=bob, active=True).count() == 1
+    for _ in range(5):
+        alice, carol, bob = UserFactory(), UserFactory(), UserFactory()
+        to_alice, _ = services.invite_by_link(alice)
+        to_carol, _ = services.invite_by_link(carol)
+        outcomes = race(
+            lambda: services.accept_invitation(to_alice.pk, bob),  # noqa: B023
+            lambda: services.accept_invitation(to_carol.pk, bob),  # noqa: B023
+        )
+        assert sum(isinstance(o, services.InvitationError) for o in outcomes) == 1, outcomes
+        assert Membership.objects.filter(user=bob, active=True).count() == 1
+        # Neither inviter lost their couple to the race.
+        sizes = sorted(
+            Membership.objects.filter(couple=invitation.couple_id).count()
+            for invitation in (to_alice, to_carol)
+        )
+        assert sizes == [1, 2]

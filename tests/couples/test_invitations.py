@@ -255,3 +255,17 @@ def test_a_partner_who_is_not_signed_in_comes_back_to_the_invitation(alice, clie
     assert response["Location"] == path
     response = client.post(path, follow=True)
     assert "You and Alice are linked" in response.text
+
+
+def test_accepting_never_deletes_a_couple_of_two(alice, bob, charlie, monkeypatch):
+    """If the person became linked after the friendly checks ran (another acceptance
+    committed in between), accepting fails instead of dissolving that couple."""
+    from tests.factories import link
+
+    invitation, _ = services.invite_by_link(charlie)
+    theirs = link(alice, bob)
+    monkeypatch.setattr(services, "invitation_problem", lambda invitation, user: None)
+    with pytest.raises(services.InvitationError, match="already linked"):
+        services.accept_invitation(invitation.pk, bob)
+    assert Couple.objects.filter(pk=theirs.pk).exists()
+    assert members_of(theirs) == ["alice@example.com", "bob@example.com"]

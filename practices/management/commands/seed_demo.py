@@ -21,6 +21,7 @@ from practices.models import (
     DateReflection,
     GratitudeNote,
 )
+from reminders.services import ensure_preference
 
 PASSWORD = "kindling-demo"  # noqa: S105  (a local demo, refused unless DEBUG)
 PARTNERS = [
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             for email, name, zone in PARTNERS:
                 user = User.objects.create_user(email, PASSWORD, display_name=name, timezone=zone)
                 EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+                ensure_preference(user)  # what verifying the address does for real users
                 users.append(user)
             sam, river = users
             couple = Couple.objects.create(

@@ -69,7 +69,7 @@ def couple_required(view):
         if access is None or access.partner is None:
             if kwargs:  # an object URL (a note, a date...): it does not exist for them
                 raise Http404("No such page.")
-            messages.info(request, "Link up with your partner first; then this page opens up.")
+            messages.info(request, "This page opens once you are linked with a partner.")
             return redirect("practices:home")
         request.access = access
         return view(request, *args, **kwargs)

@@ -40,4 +40,6 @@ def test_ending_the_couple_leaves_both_a_read_only_archive(linked, couple, alice
     bob_tab.follow(bob_tab.link("Notes you sent"), "archive-notes-sent")
     expect(bob_tab.page.get_by_text("Thank you for the soup when I was ill.")).to_be_visible()
     bob_tab.nav("Dates")
-    expect(bob_tab.page.get_by_text("Link up with your partner first", exact=False)).to_be_visible()
+    expect(
+        bob_tab.page.get_by_text("This page opens once you are linked with a partner", exact=False)
+    ).to_be_visible()

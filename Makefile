@@ -24,7 +24,8 @@ run: install  ## web server, Celery worker and beat on the embedded defaults
 	@echo "  Kindling is starting: open http://localhost:$(PORT)/"
 	@echo "  Emails (sign-up links, nudges) are printed below, in this terminal."
 	@echo ""
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_DEBUG=1 PORT=$(PORT) honcho start -f Procfile.dev
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_DEBUG=1 PORT=$(PORT) \
+	  SITE_URL="$${SITE_URL:-http://localhost:$(PORT)}" honcho start -f Procfile.dev
 
 test: install  ## the whole suite; PostgreSQL/Redis tests run when DATABASE_URL/REDIS_URL are set
 	$(PY) -m pytest $(PYTEST_ARGS)

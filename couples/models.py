@@ -78,11 +78,6 @@ class User(AbstractUser):
         return self.name
 
 
-class CoupleQuerySet(models.QuerySet["Couple"]):
-    def active(self) -> CoupleQuerySet:
-        return self.filter(status=Couple.Status.ACTIVE)
-
-
 class Couple(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -106,8 +101,6 @@ class Couple(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=now)
     ended_at = models.DateTimeField(null=True, blank=True)
-
-    objects = CoupleQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -243,10 +236,6 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= now()
-
-    @property
-    def is_open(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and not self.is_expired
 
     @property
     def display_code(self) -> str:

@@ -167,7 +167,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             status=404,
         )
     problem = services.invitation_problem(found, user)
-    if problem and not (user is None and found.is_open):
+    if problem:
         request.session.pop(PENDING_INVITATION, None)
         return render(request, "couples/invitation_invalid.html", {"reason": problem}, status=410)
     if user is None:

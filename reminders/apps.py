@@ -12,7 +12,7 @@ class RemindersConfig(AppConfig):
         from couples.models import User
         from practices.signals import note_delivered
 
-        from . import messages, receivers  # noqa: F401 (messages registers the renderers)
+        from . import receivers, renderers  # noqa: F401 (renderers registers the email builders)
 
         email_confirmed.connect(receivers.create_preferences, dispatch_uid="reminders-prefs")
         note_delivered.connect(receivers.queue_note_alert, dispatch_uid="reminders-note")

@@ -148,7 +148,7 @@ def test_nobody_unreachable_gets_a_nudge(make_unreachable, alice_due, alice, dis
 def test_unsubscribing_through_the_link_stops_nudges(
     alice_due, alice, client, dispatch, mailoutbox
 ):
-    from reminders.messages import unsubscribe_url
+    from reminders.renderers import unsubscribe_url
 
     client.post(unsubscribe_url(alice.pk, "nudge"))
     dispatch(MONDAY_1900)

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from practices import services as practices
-from reminders.messages import pause_url, unsubscribe_url
 from reminders.models import ReminderPreference
+from reminders.renderers import pause_url, unsubscribe_url
 from reminders.tokens import make_token
 
 from .conftest import utc

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.celery import app as celery_app
 from practices.tips import TIPS
-from reminders.emails import absolute_url, make_message
+from reminders.emails import make_message
 
 from . import privacy, services
 from .access import archive_access, current_access
@@ -29,6 +29,7 @@ from .forms import (
     PairingCodeForm,
     ProfileForm,
 )
+from .links import site_url
 from .models import Couple, Invitation
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
 
 
 def _invite_link(token: str) -> str:
-    return absolute_url(reverse("couples:invitation", args=[token]))
+    return site_url("couples:invitation", token)
 
 
 def _send_invitation_email(request: HttpRequest, invitation: Invitation, link: str) -> None:

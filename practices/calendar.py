@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from couples.links import site_url
 
 from .models import DateNight
 
@@ -32,7 +33,7 @@ def _event(date_night: DateNight, stamp: dt.datetime) -> Event:
         event.add("location", date_night.place)
     if date_night.notes:
         event.add("description", date_night.notes)
-    event.add("url", settings.SITE_URL + reverse("practices:date", args=[date_night.pk]))
+    event.add("url", site_url("practices:date", date_night.pk))
     cancelled = date_night.status == DateNight.Status.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event

@@ -8,15 +8,8 @@ import email.policy
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
 
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def site_url(viewname: str, *args, **kwargs) -> str:
-    return absolute_url(reverse(viewname, args=args, kwargs=kwargs))
+from couples.links import site_url
 
 
 class UnfoldedEmail(EmailMultiAlternatives):

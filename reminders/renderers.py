@@ -11,15 +11,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.mail import EmailMessage
-from django.urls import reverse
 
+from couples.links import absolute_url, site_url
 from practices.calendar import ics_for_dates
 from practices.models import DateNight, GratitudeNote
 from practices.stats import balance
 from practices.tips import TIPS
 
 from . import catalog
-from .emails import absolute_url, make_message, site_url
+from .emails import make_message
 from .models import Nudge, ReminderPreference
 from .outbox import Batch, PermanentFailure, renderer
 from .tokens import make_token
@@ -35,7 +35,7 @@ TIP_COLOURS = {
 
 
 def page_url(name: str, *args) -> str:
-    return absolute_url(reverse(name, args=args))
+    return site_url(name, *args)
 
 
 def unsubscribe_url(user_id: int, kind: str) -> str:

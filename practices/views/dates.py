@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from couples.access import couple_required, couple_view, current_access
+from couples.links import site_url
 
 from .. import services
 from ..calendar import ics_for_dates
@@ -235,7 +235,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
         "practices/dates/calendar.html",
         {
             "access": request.access,
-            "feed_url": request.build_absolute_uri(reverse("practices:feed", args=[feed.token])),
+            "feed_url": site_url("practices:feed", feed.token),
         },
     )
 

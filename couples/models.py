@@ -48,6 +48,12 @@ class User(AbstractUser):
     timezone = models.CharField(
         "time zone", max_length=64, default="UTC", validators=[validate_timezone]
     )
+    # The invitation this person opened before signing up, kept here as well as in the
+    # session because the verification link may be opened in another browser
+    # (see couples/pending.py).
+    pending_invitation = models.ForeignKey(
+        "Invitation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

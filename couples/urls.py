@@ -10,6 +10,7 @@ urlpatterns = [
     path("settings/delete/", views.delete_account, name="delete_account"),
     path("invite/", views.invite, name="invite"),
     path("invite/<int:pk>/withdraw/", views.revoke_invitation, name="revoke_invitation"),
+    path("invitation/", views.pending_invitation, name="pending_invitation"),
     path("invite/<str:token>/", views.invitation, name="invitation"),
     path("join/", views.join, name="join"),
     path("couple/", views.couple_profile, name="couple"),

@@ -7,6 +7,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +20,7 @@ from config.celery import app as celery_app
 from practices.tips import TIPS
 from reminders.emails import make_message
 
-from . import privacy, services
+from . import pending, privacy, services
 from .access import archive_access, current_access
 from .forms import (
     CoupleForm,
@@ -33,8 +34,6 @@ from .links import site_url
 from .models import Couple, Invitation
 
 log = logging.getLogger(__name__)
-
-PENDING_INVITATION = "pending_invitation"
 
 
 @login_not_required
@@ -159,7 +158,6 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """GET only shows what accepting means (mail scanners follow links); POST accepts."""
     found = services.find_link_invitation(token)
-    user = request.user if request.user.is_authenticated else None
     if found is None:
         return render(
             request,
@@ -167,26 +165,47 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             {"reason": "This invitation link is not valid. Check that you copied all of it."},
             status=404,
         )
+    # Remembered before anything else, so that signing up or logging in from any button
+    # on the way (the page's own or the header's) comes back here.
+    pending.remember(request, found)
+    if not request.user.is_authenticated:
+        problem = services.invitation_problem(found, None)
+        if problem:
+            pending.forget(request)
+            return render(
+                request, "couples/invitation_invalid.html", {"reason": problem}, status=410
+            )
+        if request.method == "POST":
+            return redirect_to_login(reverse("couples:pending_invitation"))
+        return render(request, "couples/invitation.html", {"invitation": found})
+    return _answer_invitation(request, found)
+
+
+@require_http_methods(["GET", "POST"])
+def pending_invitation(request: HttpRequest) -> HttpResponse:
+    """The invitation someone opened before signing up or logging in (couples/pending.py):
+    where every way through sign-up, verification and login lands."""
+    found = pending.find(request)
+    if found is None:
+        return redirect("practices:home")
+    return _answer_invitation(request, found)
+
+
+def _answer_invitation(request: HttpRequest, found: Invitation) -> HttpResponse:
+    user = request.user
     problem = services.invitation_problem(found, user)
     if problem:
-        request.session.pop(PENDING_INVITATION, None)
+        pending.forget(request)
         return render(request, "couples/invitation_invalid.html", {"reason": problem}, status=410)
-    if user is None:
-        # Remember it across sign-up and email verification, which may happen elsewhere.
-        request.session[PENDING_INVITATION] = token
-        if request.method == "POST":
-            return redirect(f"{reverse('account_login')}?next={request.path}")
-        return render(request, "couples/invitation.html", {"invitation": found})
     if request.method == "POST":
         try:
             couple = services.accept_invitation(found.pk, user)
         except services.InvitationError as exc:
             messages.error(request, str(exc))
             return redirect(request.path)
-        request.session.pop(PENDING_INVITATION, None)
+        pending.forget(request)
         messages.success(request, f"You and {couple.partner_of(user)} are linked. Welcome home.")
         return redirect("practices:home")
-    request.session[PENDING_INVITATION] = token
     return render(request, "couples/invitation.html", {"invitation": found})
 
 

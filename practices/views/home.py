@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from couples import pending
 from couples.access import current_access
 from couples.models import Couple
 
@@ -53,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             {
                 "access": access,
                 "archives": archives,
-                "pending_invitation": request.session.get("pending_invitation"),
+                "pending_invitation": pending.acceptable(request),
             },
         )
     request.access = access

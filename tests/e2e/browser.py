@@ -199,7 +199,7 @@ class Person:
         self.field("Your name").fill(display_name)
         # The browser's own zone is preselected by static/js/kindling.js.
         assert self.field("Your time zone").input_value() == zone
-        self.follow(self.button("Sign Up"), "check-your-email")
+        self.follow(self.button("Sign up"), "check-your-email")
 
     def verify_email(self) -> None:
         """Open the newest verification link sent to this person and confirm it."""
@@ -222,7 +222,7 @@ class Person:
         """Fill in the login form, on the page that shows it."""
         self.field("Email").fill(self.email)
         self.field("Password").fill(PASSWORD)
-        self.follow(self.button("Sign In"))
+        self.follow(self.button("Log in"))
 
 
 def emails_to(address: str) -> list:

@@ -70,7 +70,7 @@ def viewport(request) -> str:
 
 @pytest.fixture
 def site(live_server, settings) -> str:
-    """Kindling's own emails link to SITE_URL; allauth's use the request's host."""
+    """Every email links to SITE_URL: here, the live server."""
     settings.SITE_URL = live_server.url
     return live_server.url
 

@@ -33,7 +33,7 @@ def test_the_main_pages_pass_axe_in_dark_mode(person, couple, alice, bob):
     for path, shot in (("/", "landing"), ("/accounts/signup/", "sign-up")):
         visitor.open(path, shot)
     visitor.open("/accounts/login/", "log-in")
-    visitor.follow(visitor.button("Sign In"), "log-in-errors")
+    visitor.follow(visitor.button("Log in"), "log-in-errors")
 
     tab = person("Alice", alice.email, alice.timezone, color_scheme="dark")
     tab.sign_in_with_cookie(alice, "home")

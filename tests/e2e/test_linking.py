@@ -5,6 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
+from couples import services
 from couples.models import Couple
 
 from .browser import email_link, needs_chromium
@@ -45,6 +46,26 @@ def test_partners_sign_up_and_link_by_an_emailed_invitation(person, mailoutbox):
     alice.reload("home")
     expect(heading(alice, "Today's question")).to_be_visible()
     couple = Couple.objects.get(memberships__user__email=alice.email)
+    assert sorted(m.user.email for m in couple.memberships.all()) == [alice.email, bob.email]
+
+
+def test_a_partner_who_signs_up_from_the_header_lands_back_on_the_invitation(
+    person, alice, mailoutbox
+):
+    """The invitation's own buttons are not the only way in: someone who opens it and
+    then uses the header's "Sign up" comes back to it after verifying their email."""
+    _, token = services.invite_by_link(alice)
+    bob = person("Bob", "bob@example.com", "Pacific/Auckland")
+    bob.open(f"/invite/{token}/", "invitation")
+    expect(heading(bob, "Alice invited you to Kindling")).to_be_visible()
+    header = bob.page.get_by_role("navigation", name="Main")
+    bob.follow(header.get_by_role("link", name="Sign up", exact=True), "sign-up")
+    bob.sign_up("Bob", "Pacific/Auckland")
+    bob.verify_email()
+    expect(heading(bob, "Alice invited you to Kindling")).to_be_visible()
+    bob.follow(bob.button("Join Alice"), "home")
+    expect(bob.page.get_by_text("You and Alice are linked. Welcome home.")).to_be_visible()
+    couple = Couple.objects.get(memberships__user__email=bob.email)
     assert sorted(m.user.email for m in couple.memberships.all()) == [alice.email, bob.email]
 
 

@@ -5,6 +5,8 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The one address for the terminal and for every link in emails (an exported SITE_URL wins).
+SITE_URL ?= http://localhost:$(PORT)
 
 .PHONY: install run test test-fast lint format demo bench-pages bench-nudges clean
 
@@ -21,11 +23,11 @@ install: $(VENV)/.installed
 run: install  ## web server, Celery worker and beat on the embedded defaults
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	@echo ""
-	@echo "  Kindling is starting: open http://localhost:$(PORT)/"
+	@echo "  Kindling is starting: open $(SITE_URL)/"
 	@echo "  Emails (sign-up links, nudges) are printed below, in this terminal."
 	@echo ""
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_DEBUG=1 PORT=$(PORT) \
-	  SITE_URL="$${SITE_URL:-http://localhost:$(PORT)}" honcho start -f Procfile.dev
+	  SITE_URL="$(SITE_URL)" honcho start -f Procfile.dev
 
 test: install  ## the whole suite; PostgreSQL/Redis tests run when DATABASE_URL/REDIS_URL are set
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -40,7 +42,7 @@ format: install
 
 demo: install  ## two linked demo partners with a few weeks of content (DEBUG only)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	DJANGO_DEBUG=1 SITE_URL="$(SITE_URL)" $(PY) manage.py seed_demo
 
 bench-pages: install  ## couple pages vs a trivial page under gunicorn on PostgreSQL (a few minutes)
 	$(PY) bench/pages.py $(BENCH_ARGS)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from couples.links import site_url
 from couples.models import Couple, Membership, User
 from practices import services
 from practices.models import (
@@ -128,7 +129,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo ready. Log in at http://localhost:8000/accounts/login/ as "
+                f"Demo ready. Log in at {site_url('account_login')} as "
                 f"sam@example.com or river@example.com, password {PASSWORD!r}."
             )
         )

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from couples.links import site_url
 from couples.models import Couple, Membership, User
 
 from .emails import make_message
@@ -115,7 +116,15 @@ def queue_couple_ended_notices(couple: Couple, ended_at: dt.datetime) -> list[in
 
 @renderer(Nudge.Kind.NOTICE)
 def render_notice(nudge: Nudge, batch: Batch) -> EmailMessage | None:
-    return make_message(nudge.template_key, {"user": nudge.user}, to=nudge.user.email)
+    ctx = {"user": nudge.user}
+    if nudge.template_key == "couple-ended":
+        # The archive of the couple that ended at this notice's slot: what it is about.
+        ended = Membership.objects.filter(
+            user_id=nudge.user_id, couple__status=Couple.Status.ENDED, couple__ended_at=nudge.slot
+        ).first()
+        if ended is not None:  # gone only if purged (30 days on) before this was sent
+            ctx["archive_url"] = site_url("couples:archive", ended.couple_id)
+    return make_message(nudge.template_key, ctx, to=nudge.user.email)
 
 
 class PermanentFailure(Exception):

@@ -120,7 +120,7 @@ def render_note(nudge: Nudge, batch: Batch) -> EmailMessage | None:
         {
             "partner": partner,
             "body": note.body if pref.note_text_in_email else "",
-            "notes_url": page_url("practices:notes"),
+            "note_url": page_url("practices:note", note.pk),
         },
     )
 

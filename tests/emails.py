@@ -1,0 +1,103 @@
+"""One of each email Kindling sends, rendered by the real renderers
+(reminders/renderers.py, reminders/outbox.py, reminders/emails.make_message), each with the
+page its main link must lead to. Shared by the link and plain-text tests and the browser
+test that looks at each at phone width."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+from django.utils import timezone
+
+from couples import services as couples
+from couples.links import site_url
+from reminders import catalog
+from reminders.emails import make_message
+from reminders.models import Nudge, ReminderPreference
+from reminders.outbox import RENDERERS, Batch
+from reminders.services import ensure_preference
+
+from .factories import UserFactory, date_night, link, note
+
+# The one call-to-action button of an email (templates/emails/button.html).
+BUTTON = re.compile(r'<a href="([^"]+)" style="display:inline-block;')
+
+
+@dataclass
+class Sample:
+    message: EmailMultiAlternatives
+    main_path: str  # where the button and the first link of the text lead
+
+    @property
+    def html(self) -> str:
+        return self.message.alternatives[0].content
+
+
+def _render(user, kind: str, **fields) -> EmailMultiAlternatives:
+    nudge = Nudge(user=user, kind=kind, slot=fields.pop("slot", timezone.now()), **fields)
+    message = RENDERERS[kind](nudge, Batch([nudge]))
+    assert message is not None, f"the {kind} renderer sent nothing"
+    return message
+
+
+def one_of_each(couple, alice, bob) -> dict[str, Sample]:
+    ensure_preference(alice)
+    ensure_preference(bob)
+    samples: dict[str, Sample] = {}
+
+    template = next(iter(catalog.templates().values()))
+    samples["nudge"] = Sample(
+        _render(bob, Nudge.Kind.NUDGE, tip=template.tip, template_key=template.key),
+        catalog.action_path(template.action),
+    )
+
+    arrived = note(couple, alice, "You made Sunday lovely. Thank you for the walk and the tea.")
+    for name, with_text in (("note-alert", True), ("note-alert-without-text", False)):
+        ReminderPreference.objects.filter(user=bob).update(note_text_in_email=with_text)
+        bob.refresh_from_db()
+        samples[name] = Sample(
+            _render(bob, Nudge.Kind.NOTE, object_id=arrived.pk),
+            reverse("practices:note", args=[arrived.pk]),
+        )
+
+    date = date_night(couple, alice, place="The bench by the river")
+    samples["date-reminder"] = Sample(
+        _render(bob, Nudge.Kind.DATE, object_id=date.pk, slot=date.starts_at),
+        reverse("practices:date", args=[date.pk]),
+    )
+
+    samples["digest"] = Sample(_render(bob, Nudge.Kind.DIGEST), reverse("practices:home"))
+    quiet = timezone.now() + dt.timedelta(days=60)
+    samples["digest-quiet-week"] = Sample(
+        _render(bob, Nudge.Kind.DIGEST, slot=quiet), reverse("practices:home")
+    )
+
+    sam = UserFactory(email="sam@example.com", display_name="Sam")
+    invitation, token = couples.invite_by_link(sam, "river@example.com")
+    samples["invitation"] = Sample(
+        make_message(
+            "invitation",
+            {
+                "inviter": sam,
+                "link": site_url("couples:invitation", token),
+                "invitation": invitation,
+            },
+            to=invitation.email,
+        ),
+        reverse("couples:invitation", args=[token]),
+    )
+
+    river = UserFactory(email="river@example.com", display_name="River")
+    jo = UserFactory(email="jo@example.com", display_name="Jo")
+    ended = link(jo, river)
+    couples.end_couple(ended)
+    ended.refresh_from_db()
+    samples["couple-ended"] = Sample(
+        _render(river, Nudge.Kind.NOTICE, template_key="couple-ended", slot=ended.ended_at),
+        reverse("couples:archive", args=[ended.pk]),
+    )
+    return samples

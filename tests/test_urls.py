@@ -68,6 +68,7 @@ CASES = {
     "settings/export/": PRIVATE,
     "settings/delete/": PRIVATE,
     "invite/": PRIVATE,
+    "invitation/": PRIVATE,
     "join/": PRIVATE,
     "couple/": PRIVATE,
     "couple/end/": PRIVATE,

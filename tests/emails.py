@@ -1,7 +1,8 @@
 """One of each email Kindling sends, rendered by the real renderers
-(reminders/renderers.py, reminders/outbox.py, reminders/emails.make_message), each with the
-page its main link must lead to. Shared by the link and plain-text tests and the browser
-test that looks at each at phone width."""
+(reminders/renderers.py, reminders/outbox.py, reminders/emails.make_message, and allauth's
+adapter for the account emails), each with the page its main link must lead to. Shared by
+the link, plain-text and wording tests and the browser test that looks at each at phone
+width."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +38,35 @@ class Sample:
     @property
     def html(self) -> str:
         return self.message.alternatives[0].content
+
+
+PASSWORD = "a-long-enough-pw"
+
+
+def allauth_emails(**request_headers) -> dict[str, Sample]:
+    """Every email allauth sends with Kindling's settings, from requests with
+    `request_headers` (a host other than SITE_URL's, say)."""
+    client = Client(**request_headers)
+    signup = {"password1": PASSWORD, "password2": PASSWORD, "timezone": "Europe/Paris"}
+    sent_before = len(mail.outbox)
+    client.post(
+        "/accounts/signup/", {"email": "dana@example.com", "display_name": "Dana", **signup}
+    )
+    UserFactory(email="erin@example.com")
+    client.post("/accounts/signup/", {"email": "erin@example.com", "display_name": "E", **signup})
+    client.post("/accounts/password/reset/", {"email": "erin@example.com"})
+    client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    verification, exists, reset, unknown = mail.outbox[sent_before:]
+    return {
+        "verification": Sample(verification, _path_of_first_link(verification)),
+        "already-exists": Sample(exists, reverse("account_reset_password")),
+        "password-reset": Sample(reset, _path_of_first_link(reset)),
+        "unknown-account": Sample(unknown, reverse("account_signup")),
+    }
+
+
+def _path_of_first_link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/\S*)", message.body)[1]
 
 
 def _render(user, kind: str, **fields) -> EmailMultiAlternatives:

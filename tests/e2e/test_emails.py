@@ -1,5 +1,5 @@
-"""Each email's HTML part in a narrow phone mail client: one of each kind, rendered by the
-real renderers (tests/emails.py), shown 390 px wide. Nothing may scroll sideways, and
+"""Each email's HTML part in a narrow phone mail client: one of each kind, allauth's
+account emails included, rendered by the real renderers (tests/emails.py), shown 390 px wide. Nothing may scroll sideways, and
 axe-core finds nothing serious. Screenshots land in var/screenshots/emails/ for a person
 to look at."""
 
@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.emails import one_of_each
+from tests.emails import allauth_emails, one_of_each
 
 from .browser import (
     AXE,
@@ -37,7 +37,8 @@ def test_every_email_fits_a_phone_and_passes_axe(phone_mail_app, couple, alice, 
     shots = SCREENSHOTS / "emails"
     shots.mkdir(parents=True, exist_ok=True)
     problems = []
-    for name, sample in one_of_each(couple, alice, bob).items():
+    samples = {**one_of_each(couple, alice, bob), **allauth_emails()}
+    for name, sample in samples.items():
         page = phone_mail_app
         page.set_content(sample.html)
         page.screenshot(path=shots / f"{name}.png", full_page=True)

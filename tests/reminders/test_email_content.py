@@ -1,5 +1,5 @@
 """Every email's main link leads to the exact thing it is about, and its plain-text part
-reads well on its own. (tests/e2e/test_emails.py looks at the HTML parts on a phone.)"""
+reads well on its own (allauth's account emails included). (tests/e2e/test_emails.py looks at the HTML parts on a phone.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pytest
 from django.conf import settings
 
-from tests.emails import BUTTON, one_of_each
+from tests.emails import BUTTON, allauth_emails, one_of_each
 
 pytestmark = pytest.mark.django_db
 
@@ -16,12 +16,12 @@ URL = re.compile(r"https?://\S+")
 
 
 @pytest.fixture
-def samples(couple, alice, bob):
-    return one_of_each(couple, alice, bob)
+def samples(couple, alice, bob, mailoutbox):
+    return {**one_of_each(couple, alice, bob), **allauth_emails()}
 
 
 def test_each_emails_main_link_leads_to_what_it_is_about(samples):
-    assert len(samples) == 8
+    assert len(samples) == 12
     for name, sample in samples.items():
         buttons = BUTTON.findall(sample.html)
         assert buttons == [settings.SITE_URL + sample.main_path], (name, buttons)

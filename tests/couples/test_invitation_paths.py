@@ -97,16 +97,22 @@ def test_a_verification_link_opened_in_another_browser_still_leads_to_the_invita
     accept_and_check(phone, "dana@example.com")
 
 
-def test_an_unverified_person_who_logs_in_and_verifies_elsewhere_gets_the_invitation(
-    opened, client, mailoutbox
+@pytest.mark.parametrize("elsewhere", [False, True], ids=["same browser", "another browser"])
+def test_an_unverified_person_who_logs_in_then_verifies_gets_the_invitation(
+    opened, client, mailoutbox, elsewhere
 ):
     UserFactory(email="dana@example.com", verified=False)
     response = client.post("/accounts/login/", {"login": "dana@example.com", "password": PASSWORD})
     assert response["Location"] == reverse("account_email_verification_sent")
-    phone = Client()
-    phone.post(confirmation_path(mailoutbox))
-    response = phone.post("/accounts/login/", {"login": "dana@example.com", "password": PASSWORD})
+    browser = Client() if elsewhere else client
+    response = browser.post(confirmation_path(mailoutbox))
+    if elsewhere:
+        assert response["Location"] == reverse("account_login")
+        response = browser.post(
+            "/accounts/login/", {"login": "dana@example.com", "password": PASSWORD}
+        )
     assert response["Location"] == PENDING
+    accept_and_check(browser, "dana@example.com")
 
 
 def test_only_the_invitation_id_is_remembered_never_its_token(opened, client, mailoutbox):

@@ -37,7 +37,11 @@ def find(request: HttpRequest) -> Invitation | None:
         invitation_id = user.pending_invitation_id
     if invitation_id is None:
         return None
-    return Invitation.objects.select_related("couple", "inviter").filter(pk=invitation_id).first()
+    return (
+        Invitation.objects.select_related("couple", "inviter")
+        .filter(kind=Invitation.Kind.LINK, pk=invitation_id)
+        .first()
+    )
 
 
 def forget(request: HttpRequest) -> None:

@@ -165,38 +165,38 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             {"reason": "This invitation link is not valid. Check that you copied all of it."},
             status=404,
         )
-    # Remembered before anything else, so that signing up or logging in from any button
-    # on the way (the page's own or the header's) comes back here.
-    pending.remember(request, found)
-    if not request.user.is_authenticated:
-        problem = services.invitation_problem(found, None)
-        if problem:
-            pending.forget(request)
-            return render(
-                request, "couples/invitation_invalid.html", {"reason": problem}, status=410
-            )
-        if request.method == "POST":
-            return redirect_to_login(reverse("couples:pending_invitation"))
-        return render(request, "couples/invitation.html", {"invitation": found})
-    return _answer_invitation(request, found)
+    return _invitation_page(request, found)
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def pending_invitation(request: HttpRequest) -> HttpResponse:
-    """The invitation someone opened before signing up or logging in (couples/pending.py):
-    where every way through sign-up, verification and login lands."""
+    """The invitation this person opened, found again after sign-up, verification or login
+    (couples/pending.py): the link's secret is never kept, nor put in a `next` address."""
     found = pending.find(request)
     if found is None:
-        return redirect("practices:home")
-    return _answer_invitation(request, found)
+        return render(
+            request,
+            "couples/invitation_invalid.html",
+            {"reason": "We could not find your invitation. Open the link you were sent again."},
+            status=404,
+        )
+    return _invitation_page(request, found)
 
 
-def _answer_invitation(request: HttpRequest, found: Invitation) -> HttpResponse:
-    user = request.user
+def _invitation_page(request: HttpRequest, found: Invitation) -> HttpResponse:
+    user = request.user if request.user.is_authenticated else None
     problem = services.invitation_problem(found, user)
     if problem:
         pending.forget(request)
         return render(request, "couples/invitation_invalid.html", {"reason": problem}, status=410)
+    # Whichever way they go next (this page's buttons, the header's, another browser for
+    # the verification link), sign-up and login bring them back to it.
+    pending.remember(request, found)
+    if user is None:
+        if request.method == "POST":
+            return redirect_to_login(reverse("couples:pending_invitation"))
+        return render(request, "couples/invitation.html", {"invitation": found})
     if request.method == "POST":
         try:
             couple = services.accept_invitation(found.pk, user)

@@ -85,7 +85,7 @@ SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
 HTTPS = SITE_URL.startswith("https://")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.KindlingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

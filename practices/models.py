@@ -46,7 +46,9 @@ class Prompt(models.Model):
         ordering = ["tip", "depth", "pk"]
 
     def __str__(self) -> str:
-        return self.text
+        # Not the text: a couple's own prompt is theirs, and this string shows in the admin
+        # (delete confirmations list every related row by it).
+        return f"Prompt {self.pk}"
 
 
 class FavoritePrompt(models.Model):

@@ -70,7 +70,11 @@ class FavoritePrompt(models.Model):
 class DailyQuestion(models.Model):
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="questions")
     # RESTRICT, not PROTECT: a couple's own prompt may go when the whole couple goes.
-    prompt = models.ForeignKey(Prompt, on_delete=models.RESTRICT, related_name="questions")
+    # Empty only in an archive, once the partner who wrote the prompt deleted their account
+    # (their words go; the question and the other partner's answer stay).
+    prompt = models.ForeignKey(
+        Prompt, on_delete=models.RESTRICT, null=True, related_name="questions"
+    )
     day = models.DateField(help_text="The day in the couple's home time zone.")
     swapped = models.BooleanField(default=False)
     discussed_at = models.DateTimeField(null=True, blank=True)
@@ -187,9 +191,11 @@ class DateNight(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="dates")
+    # A shared plan that holds both partners' reflections: it outlives its planner's account.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="dates_planned",
     )
     title = models.CharField(max_length=120)

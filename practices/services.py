@@ -131,7 +131,8 @@ def next_prompt(couple: Couple, exclude: int | None = None) -> Prompt:
     candidates = prompts_for(couple)
     if exclude:
         candidates = candidates.exclude(pk=exclude)
-    used = DailyQuestion.objects.filter(couple=couple).values("prompt_id")
+    # Not the empty links: NOT IN over a NULL would exclude every prompt.
+    used = DailyQuestion.objects.filter(couple=couple, prompt__isnull=False).values("prompt_id")
     prompt = candidates.exclude(pk__in=used).order_by("?").first()
     if prompt is None:
         prompt = (

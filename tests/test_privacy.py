@@ -169,7 +169,7 @@ def test_deleting_erases_the_person_and_all_they_wrote(
                 )
     assert not GratitudeNote.objects.filter(body="From Alice with love").exists()
     assert not Answer.objects.filter(body="Alice answers openly").exists()
-    assert not DateNight.objects.filter(title="Alice's plan").exists()
+    assert not DateReflection.objects.filter(body="Alice liked it").exists()
     assert not Prompt.objects.filter(pk=full_life["own"].pk).exists()
     # Bob keeps what he wrote, including his notes to Alice.
     assert GratitudeNote.objects.filter(body="From Bob, arrived", recipient=None).exists()
@@ -183,6 +183,75 @@ def test_deleting_erases_the_person_and_all_they_wrote(
     # Both of Alice's sessions are over.
     for session in (client, other_session):
         assert session.get(reverse("practices:home")).status_code == 302
+
+
+# Links that name who a row was for, not who wrote it: a note Alice wrote to Bob is hers.
+ADDRESSEE_FIELDS = {("practices.GratitudeNote", "recipient"), ("couples.Invitation", "accepted_by")}
+
+
+def rows_of(user) -> dict:
+    """Every row `user` wrote or owns (any link to them but an addressee), with its fields."""
+    rows = {}
+    for model in models_pointing_at(User):
+        for field in model._meta.get_fields():
+            if (
+                isinstance(field, models.ForeignKey | models.OneToOneField)
+                and field.related_model is User
+                and (model._meta.label, field.name) not in ADDRESSEE_FIELDS
+            ):
+                for row in model.objects.filter(**{field.attname: user.pk}).values():
+                    rows[(model._meta.label, row["id"])] = row
+    return rows
+
+
+def test_deleting_an_account_keeps_every_row_the_partner_wrote(full_life, alice, bob):
+    before = rows_of(bob)
+    assert {label for label, _ in before} >= {
+        "practices.GratitudeNote",
+        "practices.Answer",
+        "practices.DateNight",
+        "practices.DateReflection",
+    }
+    privacy.delete_account(alice)
+
+    after = rows_of(bob)
+    for key, row in before.items():
+        assert key in after, f"{key} was deleted with Alice"
+        changed = {name for name in row if after[key][name] != row[name]}
+        # Only his membership closes (the couple ended) and his notes lose their addressee.
+        assert changed <= {"active", "recipient_id", "updated_at"}, (key, changed)
+
+    # His reflection on the date Alice planned: the date stays, without its planner.
+    reflection = DateReflection.objects.get(body="Bob too")
+    assert reflection.date_night == full_life["alices_date"]
+    assert DateNight.objects.get(pk=full_life["alices_date"].pk).created_by is None
+    # His answer to Alice's own question: the day stays, without her words.
+    answer = Answer.objects.get(body="Bob on Alice's question")
+    assert answer.question.prompt is None
+    assert not Prompt.objects.filter(text="Alice's own question?").exists()
+
+
+def test_the_archive_shows_the_partner_what_survived_a_deletion(full_life, alice, bob, couple):
+    privacy.delete_account(alice)
+    client = client_for(bob)
+    answer = Answer.objects.get(body="Bob on Alice's question")
+    page = client.get(
+        reverse("practices:archive_question_detail", args=[couple.pk, answer.question_id])
+    )
+    assert page.status_code == 200
+    assert "Bob on Alice&#x27;s question" in page.text
+    assert "A question one of you wrote, no longer here" in page.text
+    page = client.get(reverse("practices:archive_history", args=[couple.pk]))
+    assert "A question one of you wrote, no longer here" in page.text
+    page = client.get(
+        reverse("practices:archive_date", args=[couple.pk, full_life["alices_date"].pk])
+    )
+    assert page.status_code == 200
+    assert "Bob too" in page.text and "Planned by" not in page.text
+    data = json.loads(privacy.export_json(bob))
+    asked = next(q for q in data["questions"] if q["my_answer"] == "Bob on Alice's question")
+    assert asked["question"] is None
+    assert {d["title"]: d["planned_by"] for d in data["dates"]}["Alice's plan"] is None
 
 
 def test_purging_an_ended_couple_leaves_no_row_behind(full_life, couple):

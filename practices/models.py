@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -251,17 +249,16 @@ class DateReflection(models.Model):
         return f"Reflection on date {self.date_night_id} by user {self.user_id}"
 
 
-def new_calendar_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 class CalendarFeed(models.Model):
-    """A private calendar subscription URL per user; regenerating it kills the old one."""
+    """A private calendar subscription URL per user; regenerating it kills the old one.
+
+    Only a SHA-256 of the URL's secret is kept (as for invitations): a database leak
+    reveals no usable address, and the address is shown once, when it is made."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from couples.models import Couple, User
+from couples.services import hash_token
 
 from .models import (
     Answer,
@@ -20,7 +22,6 @@ from .models import (
     FavoritePrompt,
     GratitudeNote,
     Prompt,
-    new_calendar_token,
 )
 from .signals import note_delivered
 
@@ -278,13 +279,15 @@ def reflect_on_date(date_night: DateNight, user: User, rating: int, body: str) -
     return reflection
 
 
-def calendar_feed(user: User) -> CalendarFeed:
-    feed, _ = CalendarFeed.objects.get_or_create(user=user)
-    return feed
+def new_calendar_feed(user: User) -> str:
+    """Make the person's private calendar address, or a new one in place of the old, and
+    return its secret. Only its hash is stored, so this is the one time it is known."""
+    token = secrets.token_urlsafe(24)
+    CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token_hash": hash_token(token), "created_at": timezone.now()}
+    )
+    return token
 
 
-def regenerate_calendar_feed(user: User) -> CalendarFeed:
-    feed = calendar_feed(user)
-    feed.token = new_calendar_token()
-    feed.save(update_fields=["token"])
-    return feed
+def find_calendar_feed(token: str) -> CalendarFeed | None:
+    return CalendarFeed.objects.select_related("user").filter(token_hash=hash_token(token)).first()

@@ -80,9 +80,14 @@ def full_life(couple, alice, bob):
         date_night=alices_date, user=alice, rating=5, body="Alice liked it"
     )
     DateReflection.objects.create(date_night=alices_date, user=bob, rating=4, body="Bob too")
-    CalendarFeed.objects.create(user=alice)
+    feed_token = practices.new_calendar_feed(alice)
     Nudge.objects.create(user=alice, kind="nudge", tip="talk", slot=timezone.now())
-    return {"alices_date": alices_date, "bobs_date": bobs_date, "own": own}
+    return {
+        "alices_date": alices_date,
+        "bobs_date": bobs_date,
+        "own": own,
+        "feed_token": feed_token,
+    }
 
 
 def test_export_holds_what_you_wrote_and_received_and_nothing_unrevealed(full_life, alice_client):
@@ -106,7 +111,8 @@ def test_export_holds_what_you_wrote_and_received_and_nothing_unrevealed(full_li
     assert data["favorite_prompts"] == ["Alice's own question?"]
     assert data["calendar_feed"] == {"exists": True}
     assert data["emails"][0]["kind"] == "nudge"
-    assert CalendarFeed.objects.get(user__email="alice@example.com").token not in text
+    assert full_life["feed_token"] not in text
+    assert CalendarFeed.objects.get(user__email="alice@example.com").token_hash not in text
     for key in (
         "profile",
         "couples",

@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -223,19 +224,22 @@ def ideas(request: HttpRequest) -> HttpResponse:
 
 
 @couple_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request: HttpRequest) -> HttpResponse:
+    """The address is shown once, in the answer to the POST that makes it: only its hash
+    is stored, and it is never kept in the session or behind a redirect."""
+    feed_url = None
     if request.method == "POST":
-        services.regenerate_calendar_feed(request.user)
-        messages.success(request, "New address made. The old one no longer works.")
-        return redirect("practices:calendar")
-    feed = services.calendar_feed(request.user)
+        feed_url = site_url("practices:feed", services.new_calendar_feed(request.user))
     return render(
         request,
         "practices/dates/calendar.html",
         {
             "access": request.access,
-            "feed_url": site_url("practices:feed", feed.token),
+            "feed_url": feed_url,
+            "has_feed": feed_url is not None
+            or CalendarFeed.objects.filter(user=request.user).exists(),
         },
     )
 
@@ -245,7 +249,10 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The private calendar feed: the secret in the URL is the only key (calendar apps
     cannot log in). Lists the planned dates of the subscriber's current couple."""
-    owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
+    found = services.find_calendar_feed(token)
+    if found is None:
+        raise Http404("No such calendar.")
+    owner = found.user
     access = current_access(owner) if owner.is_active else None
     dates = []
     if access is not None and access.couple.is_active:

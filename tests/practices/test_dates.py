@@ -1,11 +1,16 @@
 import datetime as dt
+import re
 
 import icalendar
 import pytest
 import time_machine
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
+from couples.services import hash_token
+from practices import services as practices
 from practices.models import CalendarFeed, DateIdea, DateNight, DateReflection
 from tests.conftest import client_for
 from tests.factories import date_night, end
@@ -178,35 +183,68 @@ def test_download_a_date_as_ics(couple, alice, bob_client):
     assert calendar.walk("VTIMEZONE")
 
 
+def feed_address(page) -> str:
+    return re.search(r'id="feed-url" type="text" value="([^"]+)"', page.text).group(1)
+
+
 def test_the_private_calendar_feed_lists_planned_dates_and_can_be_regenerated(
     couple, alice, bob, alice_client, client
 ):
     date_night(couple, alice, title="Museum morning")
     date_night(couple, alice, title="Called off", status="cancelled")
-    page = alice_client.get(reverse("practices:calendar"))
-    feed = CalendarFeed.objects.get(user=alice)
-    assert feed.token in page.text
+    assert "Make my calendar address" in alice_client.get(reverse("practices:calendar")).text
+    page = alice_client.post(reverse("practices:calendar"))
+    address = feed_address(page)
+    token = address.rsplit("/", 1)[1].removesuffix(".ics")
+    assert address == f"http://localhost:8000/calendar/{token}.ics"
+    assert page["Cache-Control"].startswith("max-age=0")
+    # Only a hash is stored, and the address is never shown again.
+    assert CalendarFeed.objects.get(user=alice).token_hash == hash_token(token)
+    assert not CalendarFeed.objects.filter(token_hash=token).exists()
+    later = alice_client.get(reverse("practices:calendar"))
+    assert token not in later.text and "cannot show it again" in later.text
     # A calendar app cannot log in: the secret address is the key.
-    response = client.get(reverse("practices:feed", args=[feed.token]))
+    response = client.get(reverse("practices:feed", args=[token]))
     titles = [
         str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")
     ]
     assert titles == ["Museum morning"]
 
-    old = feed.token
-    alice_client.post(reverse("practices:calendar"))
-    feed.refresh_from_db()
-    assert feed.token != old
-    assert client.get(reverse("practices:feed", args=[old])).status_code == 404
-    assert client.get(reverse("practices:feed", args=[old[:-1] + "x"])).status_code == 404
+    new_token = feed_address(alice_client.post(reverse("practices:calendar"))).rsplit("/", 1)[1]
+    assert new_token.removesuffix(".ics") != token
+    assert CalendarFeed.objects.filter(user=alice).count() == 1
+    assert client.get(reverse("practices:feed", args=[token])).status_code == 404
+    assert client.get(reverse("practices:feed", args=[token[:-1] + "x"])).status_code == 404
+    assert client.get(f"/calendar/{new_token}").status_code == 200
 
 
 def test_the_feed_of_an_ended_couple_is_empty(couple, alice, client):
     date_night(couple, alice, title="Museum morning")
-    token = CalendarFeed.objects.create(user=alice).token
+    token = practices.new_calendar_feed(alice)
     end(couple)
     response = client.get(reverse("practices:feed", args=[token]))
     assert icalendar.Calendar.from_ical(response.content).walk("VEVENT") == []
+
+
+# Schema changes need a real transaction (SQLite); serialized_rollback restores the library.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_existing_feed_addresses_keep_working_after_the_hashing_migration():
+    executor = MigrationExecutor(connection)
+    before = [("practices", "0007_keep_the_partners_writing")]
+    after = [("practices", "0008_calendar_feed_token_hash")]
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    person = old_apps.get_model("couples", "User").objects.create(email="old@example.com")
+    old_apps.get_model("practices", "CalendarFeed").objects.create(
+        user_id=person.pk, token="an-address-from-before"
+    )
+    executor.loader.build_graph()
+    executor.migrate(after)
+    new_apps = executor.loader.project_state(after).apps
+    feed = new_apps.get_model("practices", "CalendarFeed").objects.get(user_id=person.pk)
+    assert feed.token_hash == hash_token("an-address-from-before")
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_the_dates_list_splits_upcoming_and_past(couple, alice, alice_client):

@@ -159,7 +159,6 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """GET only shows what accepting means (mail scanners follow links); POST accepts."""
     found = services.find_link_invitation(token)
-    user = request.user if request.user.is_authenticated else None
     if found is None:
         return render(
             request,
@@ -167,15 +166,42 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             {"reason": "This invitation link is not valid. Check that you copied all of it."},
             status=404,
         )
+    return _invitation_page(request, found)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def pending_invitation(request: HttpRequest) -> HttpResponse:
+    """The invitation this browser opened, found again after sign-up or login by its id
+    in the session: the link's secret is never kept, nor put in a `next` address."""
+    found = (
+        Invitation.objects.select_related("couple", "inviter")
+        .filter(kind=Invitation.Kind.LINK, pk=request.session.get(PENDING_INVITATION))
+        .first()
+    )
+    if found is None:
+        return render(
+            request,
+            "couples/invitation_invalid.html",
+            {"reason": "We could not find your invitation. Open the link you were sent again."},
+            status=404,
+        )
+    return _invitation_page(request, found)
+
+
+def _invitation_page(request: HttpRequest, found: Invitation) -> HttpResponse:
+    user = request.user if request.user.is_authenticated else None
     problem = services.invitation_problem(found, user)
     if problem:
         request.session.pop(PENDING_INVITATION, None)
         return render(request, "couples/invitation_invalid.html", {"reason": problem}, status=410)
+    # Remembered across sign-up and email verification, which may happen elsewhere.
+    request.session[PENDING_INVITATION] = found.pk
     if user is None:
-        # Remember it across sign-up and email verification, which may happen elsewhere.
-        request.session[PENDING_INVITATION] = token
         if request.method == "POST":
-            return redirect(f"{reverse('account_login')}?next={request.path}")
+            return redirect(
+                f"{reverse('account_login')}?next={reverse('couples:pending_invitation')}"
+            )
         return render(request, "couples/invitation.html", {"invitation": found})
     if request.method == "POST":
         try:
@@ -186,7 +212,6 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         request.session.pop(PENDING_INVITATION, None)
         messages.success(request, f"You and {couple.partner_of(user)} are linked. Welcome home.")
         return redirect("practices:home")
-    request.session[PENDING_INVITATION] = token
     return render(request, "couples/invitation.html", {"invitation": found})
 
 

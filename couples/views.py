@@ -277,6 +277,8 @@ def archive(request: HttpRequest, couple_id: UUID) -> HttpResponse:
     return render(request, "couples/archive.html", {"access": access})
 
 
+# Everything a person wrote and received, in one file: worth a fresh password, like deletion.
+@reauthentication_required
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(

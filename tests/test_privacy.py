@@ -90,8 +90,8 @@ def full_life(couple, alice, bob):
     }
 
 
-def test_export_holds_what_you_wrote_and_received_and_nothing_unrevealed(full_life, alice_client):
-    response = alice_client.get(reverse("couples:export"))
+def test_export_holds_what_you_wrote_and_received_and_nothing_unrevealed(full_life, alice):
+    response = reauthenticated(alice).get(reverse("couples:export"))
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
@@ -129,6 +129,21 @@ def test_export_holds_what_you_wrote_and_received_and_nothing_unrevealed(full_li
 def test_export_needs_login(client):
     response = client.get(reverse("couples:export"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_export_needs_a_fresh_password(full_life, alice):
+    stale = client_for(alice)  # signed in long ago, as far as allauth knows
+    response = stale.get(reverse("couples:export"))
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{reverse('account_reauthenticate')}?next={reverse('couples:export').replace('/', '%2F')}"
+    )
+    assert "From Alice with love" not in response.text
+    response = stale.post(response["Location"], {"password": "a-long-enough-pw"})
+    assert response["Location"] == reverse("couples:export")
+    download = stale.get(response["Location"])
+    assert download.status_code == 200
+    assert "From Alice with love" in download.text
 
 
 def reauthenticated(user) -> Client:

@@ -42,7 +42,9 @@ class ReminderPreference(models.Model):
         "paused until", null=True, blank=True, help_text="Nudges and digests resume on this day."
     )
     note_alerts = models.BooleanField("tell me when a note arrives", default=True)
-    note_text_in_email = models.BooleanField("include the note's text", default=True)
+    # Off by default: email is the least private way we reach anyone (providers, shared
+    # inboxes, lock-screen previews), so the alert only says that a note is waiting.
+    note_text_in_email = models.BooleanField("include the note's text in the email", default=False)
     date_reminders = models.BooleanField("remind me before a date night", default=True)
     date_lead_hours = models.PositiveSmallIntegerField(
         "how long before", choices=LEAD_HOURS, default=24

@@ -36,7 +36,7 @@ def test_verifying_the_email_creates_the_default_reminders(client, mailoutbox, t
     assert pref.nudges_enabled and pref.digest_enabled
     assert (pref.days, pref.send_time) == ([0, 2, 4], dt.time(19, 0))
     assert pref.tips == ["gratitude", "talk", "quality_time", "feelings", "physical"]
-    assert (pref.note_alerts, pref.note_text_in_email) == (True, True)
+    assert (pref.note_alerts, pref.note_text_in_email) == (True, False)
     assert (pref.date_reminders, pref.date_lead_hours) == (True, 24)
     assert pref.paused_until is None
     # Wednesday 19:00 in New York (UTC-5).

@@ -169,7 +169,9 @@ def test_the_digest_counts_the_couples_week_with_a_bar_per_tip(
     mailoutbox.clear()
     ReminderPreference.objects.filter(user=bob).update(next_nudge_at=None)
     time_machine.move_to(sunday - dt.timedelta(hours=1), tick=False)
-    ReminderPreference.objects.get(user=alice).save()
+    alice_pref = ReminderPreference.objects.get(user=alice)
+    alice_pref.reschedule()
+    alice_pref.save()
     dispatch_at(sunday, time_machine, send_now)
 
     digest = [m for m in mailoutbox if m.subject == "Your week together on Kindling"]

@@ -121,6 +121,7 @@ class Nudge(models.Model):
         DATE = "date", "Date reminder"
         DIGEST = "digest", "Weekly digest"
         NOTICE = "notice", "Account notice"
+        INVITE = "invite", "Invitation"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -129,6 +130,8 @@ class Nudge(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
 
+    # The recipient; for an invitation, the inviter (the email goes to the address on
+    # the invitation, who may have no account yet).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges"
     )

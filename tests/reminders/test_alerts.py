@@ -32,7 +32,7 @@ def test_a_note_arriving_now_alerts_its_recipient_with_the_text(
     with send_now():
         practices.write_note(couple, alice, "You made Sunday lovely.")
     assert [m.to for m in mailoutbox] == [[bob.email]]
-    assert mailoutbox[0].subject == "A note from Alice has arrived"
+    assert mailoutbox[0].subject == "A note from your partner has arrived"
     assert "You made Sunday lovely." in mailoutbox[0].body
     assert "You made Sunday lovely." in mailoutbox[0].alternatives[0].content
     assert "List-Unsubscribe" in mailoutbox[0].extra_headers

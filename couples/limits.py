@@ -1,13 +1,16 @@
 """How often someone may do something that costs someone else: counters in Django's cache.
 
-Each limit counts in a fixed window that starts at the first hit. The cache is Redis in
-production, shared by every web process and worker (and atomic there); under `make run`
-it is the local-memory cache of each process, which is enough for one person trying.
+Each limit counts in fixed windows of its length, aligned to the clock (an hourly limit
+starts again on the hour), so the count is read from the window's own key and never
+depends on a key's expiry. The cache is Redis in production, shared by every web process
+and worker (and atomic there); under `make run` it is the local-memory cache of each
+process, which is enough for one person trying.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -20,8 +23,10 @@ class Limit:
     seconds: int
 
     def _key(self, who: object) -> str:
+        window = int(time.time() // self.seconds)
         # Hashed: the cache never holds the email addresses some limits are keyed on.
-        return f"limit:{self.name}:{hashlib.sha256(str(who).encode()).hexdigest()[:32]}"
+        who_hash = hashlib.sha256(str(who).encode()).hexdigest()[:32]
+        return f"limit:{self.name}:{window}:{who_hash}"
 
     def left(self, who: object) -> int:
         return max(0, self.count - cache.get(self._key(who), 0))
@@ -32,7 +37,7 @@ class Limit:
         cache.add(key, 0, self.seconds)
         try:
             return cache.incr(key)
-        except ValueError:  # the window ran out between add and incr: a new one starts
+        except ValueError:  # evicted between add and incr: count afresh
             cache.add(key, 1, self.seconds)
             return 1
 

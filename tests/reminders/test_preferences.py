@@ -144,3 +144,30 @@ def test_unsubscribing_from_everything_clears_the_schedule(prefs, alice):
     assert ReminderPreference.objects.get(user=alice).next_nudge_at is not None
     services.unsubscribe(LinkClaim(user_id=alice.pk, kind="nudge"), everything=True)
     assert ReminderPreference.objects.get(user=alice).next_nudge_at is None
+
+
+def test_staff_changing_preferences_in_the_admin_reschedules(prefs, alice, time_machine):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    time_machine.move_to(utc(2026, 12, 1, 12, 0), tick=False)  # Tuesday
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    pref = ReminderPreference.objects.get(user=alice)
+    response = staff.post(
+        f"/admin/reminders/reminderpreference/{pref.pk}/change/",
+        {
+            "user": alice.pk,
+            "nudges_enabled": "on",
+            "days": "[3]",
+            "send_time": "08:00",
+            "tips": '["talk"]',
+            "note_alerts": "on",
+            "date_reminders": "on",
+            "date_lead_hours": "24",
+        },
+    )
+    assert response.status_code == 302
+    # Thursday 08:00 in London; the digest is off.
+    assert ReminderPreference.objects.get(pk=pref.pk).next_nudge_at == utc(2026, 12, 3, 8, 0)

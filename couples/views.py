@@ -88,16 +88,21 @@ def invite(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "email" and email_form.is_valid():
-                invitation = services.invite_by_email(
-                    request.user, email_form.cleaned_data["email"]
-                )
-                # The outbox sends it, so a slow mail server never holds up this page.
-                messages.success(
-                    request,
-                    f"Your invitation to {invitation.email} is on its way. "
-                    "If it does not arrive, withdraw it below and share a link instead.",
-                )
-                return redirect("couples:invite")
+                try:
+                    invitation = services.invite_by_email(
+                        request.user, email_form.cleaned_data["email"]
+                    )
+                except services.InvitationError as exc:
+                    # Said next to the address, which stays typed in for another try.
+                    email_form.add_error("email", str(exc))
+                else:
+                    # The outbox sends it, so a slow mail server never holds up this page.
+                    messages.success(
+                        request,
+                        f"Your invitation to {invitation.email} is on its way. "
+                        "If it does not arrive, withdraw it below and share a link instead.",
+                    )
+                    return redirect("couples:invite")
             if action == "link":
                 _, token = services.invite_by_link(request.user)
                 request.session["new_invite_link"] = _invite_link(token)

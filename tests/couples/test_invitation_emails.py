@@ -234,3 +234,14 @@ def test_ordinary_names_are_welcome(name, alice, alice_client):
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.display_name == name
+
+
+def test_a_refused_invitation_keeps_the_address_typed_in(alice, alice_client):
+    for number in range(5):
+        invite(alice, f"partner{number}@example.com")
+    response = alice_client.post(INVITE, {"action": "email", "email": "bob@example.com"})
+    assert response.status_code == 200
+    assert "five invitations in the past hour" in response.text
+    assert 'value="bob@example.com"' in response.text
+    assert not Invitation.objects.filter(email="bob@example.com").exists()
+    assert Nudge.objects.filter(kind="invite").count() == 5  # only the earlier five

@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,12 +35,13 @@ def app_files(app: str) -> list[Path]:
     return [p for p in (ROOT / app).rglob("*.py") if "migrations" not in p.parts]
 
 
-def test_couples_imports_nothing_from_reminders():
+@pytest.mark.parametrize(("app", "above"), [("couples", "reminders"), ("practices", "reminders")])
+def test_an_app_imports_nothing_from_the_apps_built_on_it(app, above):
     offenders = {
         str(path.relative_to(ROOT)): sorted(
-            m for m in imported_modules(path) if m == "reminders" or m.startswith("reminders.")
+            m for m in imported_modules(path) if m == above or m.startswith(f"{above}.")
         )
-        for path in app_files("couples")
+        for path in app_files(app)
     }
     assert {path: mods for path, mods in offenders.items() if mods} == {}
 

@@ -294,7 +294,11 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    # Anyone can type someone else's address into these forms, and each one sends that
+    # address an email (a reset link, a verification link, "you already have an
+    # account"): a few an hour or a day per address, whoever asks.
+    "reset_password": "20/m/ip,3/h/key,10/d/key",
+    "confirm_email": "1/3m/key,5/d/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kindling"

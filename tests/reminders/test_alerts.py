@@ -33,7 +33,7 @@ def test_a_note_arriving_now_alerts_its_recipient_with_the_text_if_they_chose_it
     with send_now():
         practices.write_note(couple, alice, "You made Sunday lovely.")
     assert [m.to for m in mailoutbox] == [[bob.email]]
-    assert mailoutbox[0].subject == "A note from Alice has arrived"
+    assert mailoutbox[0].subject == "A note from your partner has arrived"
     assert "You made Sunday lovely." in mailoutbox[0].body
     assert "You made Sunday lovely." in mailoutbox[0].alternatives[0].content
     assert "List-Unsubscribe" in mailoutbox[0].extra_headers
@@ -172,7 +172,9 @@ def test_the_digest_counts_the_couples_week_with_a_bar_per_tip(
     mailoutbox.clear()
     ReminderPreference.objects.filter(user=bob).update(next_nudge_at=None)
     time_machine.move_to(sunday - dt.timedelta(hours=1), tick=False)
-    ReminderPreference.objects.get(user=alice).save()
+    alice_pref = ReminderPreference.objects.get(user=alice)
+    alice_pref.reschedule()
+    alice_pref.save()
     dispatch_at(sunday, time_machine, send_now)
 
     digest = [m for m in mailoutbox if m.subject == "Your week together on Kindling"]

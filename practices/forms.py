@@ -122,6 +122,8 @@ class AnswerForm(forms.Form):
         widget=counted_textarea(ANSWER_MAX_LENGTH, "answer-count", rows=5),
         error_messages={"required": "Please write your answer first; it cannot be empty."},
     )
+    # The prompt on the page when the answer was written (see services.answer_question).
+    prompt = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_body(self) -> str:
         return clean_text(self.cleaned_data["body"], "answer")

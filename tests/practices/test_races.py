@@ -1,0 +1,88 @@
+"""Two partners acting on the same thing at the same moment: one wins, the other is told,
+and nothing is lost or done twice. Needs real row locks and two connections, so it runs
+on PostgreSQL (CI sets DATABASE_URL) and is skipped on SQLite."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from practices import services
+from practices.models import Answer, DailyQuestion, Prompt
+from tests.conftest import postgres_only
+from tests.couples.test_concurrency import race
+from tests.factories import UserFactory, link
+
+pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
+
+ROUNDS = 5
+
+
+@pytest.fixture(autouse=True)
+def _midday():
+    # Swapping and picking only work on today's question: keep "today" still.
+    with time_machine.travel(dt.datetime(2027, 3, 10, 12, 0, tzinfo=dt.UTC), tick=True):
+        yield
+
+
+@pytest.fixture
+def pair():
+    Prompt.objects.bulk_create(Prompt(text=f"Prompt {i}?", tip="talk") for i in range(10))
+    alice, bob = UserFactory(), UserFactory()
+    return link(alice, bob), alice, bob
+
+
+def fresh_question(couple) -> DailyQuestion:
+    DailyQuestion.objects.filter(couple=couple).delete()
+    return services.todays_question(couple)
+
+
+def failures(outcomes) -> int:
+    unexpected = [o for o in outcomes if isinstance(o, Exception)]
+    assert all(isinstance(o, services.PracticeError) for o in unexpected), outcomes
+    return len(unexpected)
+
+
+def test_two_swaps_at_once_swap_once(pair):
+    couple, _, _ = pair
+    for _ in range(ROUNDS):
+        question = fresh_question(couple)
+        first = question.prompt_id
+        outcomes = race(
+            lambda: services.swap_question(DailyQuestion.objects.get(pk=question.pk)),  # noqa: B023
+            lambda: services.swap_question(DailyQuestion.objects.get(pk=question.pk)),  # noqa: B023
+        )
+        assert failures(outcomes) == 1
+        question.refresh_from_db()
+        assert question.swapped and question.prompt_id != first
+
+
+@pytest.mark.parametrize("change", ["swap", "pick"])
+def test_an_answer_and_a_change_at_once_never_both_happen(pair, change):
+    """Either the answer lands on the prompt its writer saw and the question stays, or
+    the question changes and the answer is refused (and kept in the writer's form)."""
+    couple, alice, _ = pair
+    for _ in range(ROUNDS):
+        question = fresh_question(couple)
+        seen = question.prompt_id
+        other = Prompt.objects.exclude(pk=seen).first()
+
+        def change_it(pk=question.pk, other=other):
+            question = DailyQuestion.objects.get(pk=pk)
+            if change == "swap":
+                return services.swap_question(question)
+            return services.pick_question(question, other)
+
+        outcomes = race(
+            change_it,
+            lambda: services.answer_question(
+                DailyQuestion.objects.get(pk=question.pk),  # noqa: B023
+                alice,
+                "Our walk by the river.",
+                seen,  # noqa: B023
+            ),
+        )
+        assert failures(outcomes) == 1
+        question.refresh_from_db()
+        answered = Answer.objects.filter(question=question).exists()
+        assert answered == (question.prompt_id == seen), outcomes

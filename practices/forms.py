@@ -209,6 +209,23 @@ class DateNightForm(forms.Form):
         }
 
 
+class DateNightEditForm(DateNightForm):
+    # When the date was last saved, as the editor saw it (see services.edit_date).
+    version = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "This page is out of date. Open the date again."},
+    )
+
+    def clean_version(self) -> dt.datetime:
+        try:
+            seen = dt.datetime.fromisoformat(self.cleaned_data["version"])
+        except ValueError:
+            raise ValidationError("This page is out of date. Open the date again.") from None
+        if seen.tzinfo is None:
+            raise ValidationError("This page is out of date. Open the date again.")
+        return seen
+
+
 class ReflectionForm(forms.Form):
     rating = forms.TypedChoiceField(
         label="How was it?",

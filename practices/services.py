@@ -265,6 +265,23 @@ def plan_date(couple: Couple, user: User, **fields) -> DateNight:
     return DateNight.objects.create(couple=couple, created_by=user, **fields)
 
 
+class DateChanged(PracticeError):
+    """The date was saved by someone else since the editor opened it."""
+
+
+def edit_date(date_night: DateNight, seen_version: dt.datetime, **fields) -> None:
+    """Save an edit only if the date is still as the editor saw it (`seen_version` is its
+    `updated_at` then): when both partners edit at once, the second save is refused
+    instead of quietly undoing the first."""
+    if (
+        DateNight.objects.filter(
+            pk=date_night.pk, status=DateNight.Status.PLANNED, updated_at=seen_version
+        ).update(**fields, updated_at=timezone.now())
+        != 1
+    ):
+        raise DateChanged("This date changed while you were editing it.")
+
+
 def set_date_status(date_night: DateNight, status: str) -> None:
     allowed = {
         DateNight.Status.CANCELLED: [DateNight.Status.PLANNED],

@@ -8,10 +8,10 @@ import pytest
 import time_machine
 
 from practices import services
-from practices.models import Answer, DailyQuestion, Prompt
+from practices.models import Answer, DailyQuestion, DateNight, Prompt
 from tests.conftest import postgres_only
 from tests.couples.test_concurrency import race
-from tests.factories import UserFactory, link
+from tests.factories import UserFactory, date_night, link
 
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -86,3 +86,24 @@ def test_an_answer_and_a_change_at_once_never_both_happen(pair, change):
         question.refresh_from_db()
         answered = Answer.objects.filter(question=question).exists()
         assert answered == (question.prompt_id == seen), outcomes
+
+
+def test_two_edits_of_one_date_at_once_save_one(pair):
+    couple, alice, _ = pair
+    planned = date_night(couple, alice)
+    for round_ in range(ROUNDS):
+        seen = DateNight.objects.get(pk=planned.pk).updated_at
+        outcomes = race(
+            *(
+                lambda who=who: services.edit_date(
+                    planned,
+                    seen,  # noqa: B023
+                    title=f"{who}'s plan, round {round_}",  # noqa: B023
+                    starts_at=planned.starts_at,
+                )
+                for who in ("Alice", "Bob")
+            )
+        )
+        assert failures(outcomes) == 1
+        winner = "Alice" if outcomes[0] is None else "Bob"
+        assert DateNight.objects.get(pk=planned.pk).title == f"{winner}'s plan, round {round_}"

@@ -3,12 +3,14 @@ and nothing is lost or done twice. Needs real row locks and two connections, so 
 on PostgreSQL (CI sets DATABASE_URL) and is skipped on SQLite."""
 
 import datetime as dt
+import json
 
 import pytest
 import time_machine
 
 from practices import services
-from practices.models import Answer, DailyQuestion, DateNight, Prompt
+from practices.library import CONTENT, load_content
+from practices.models import Answer, DailyQuestion, DateIdea, DateNight, Prompt, ShippedRelease
 from tests.conftest import postgres_only
 from tests.couples.test_concurrency import race
 from tests.factories import UserFactory, date_night, link
@@ -107,3 +109,21 @@ def test_two_edits_of_one_date_at_once_save_one(pair):
         assert failures(outcomes) == 1
         winner = "Alice" if outcomes[0] is None else "Bob"
         assert DateNight.objects.get(pk=planned.pk).title == f"{winner}'s plan, round {round_}"
+
+
+def test_two_content_loads_at_once_load_once():
+    """Two deploys starting together: one loads, the other finds it done."""
+    shipped = json.loads((CONTENT / "prompts.json").read_text())["items"]
+    for _ in range(3):
+        DailyQuestion.objects.all().delete()
+        for model in (Prompt, DateIdea, ShippedRelease):
+            model.objects.all().delete()
+        outcomes = race(load_content, load_content)
+        assert failures(outcomes) == 0
+        loaded = [str(reports[0]) for reports in outcomes]
+        assert sorted(loaded) == [
+            "prompts: version 1 already loaded",
+            f"prompts: version 1 loaded ({len(shipped)} added, 0 corrected, "
+            "0 recognised from before keys)",
+        ]
+        assert Prompt.objects.count() == len(shipped)

@@ -123,7 +123,11 @@ class AnswerForm(forms.Form):
         error_messages={"required": "Please write your answer first; it cannot be empty."},
     )
     # The prompt on the page when the answer was written (see services.answer_question).
-    prompt = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    prompt = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "This page is out of date. Open today's question again."},
+    )
 
     def clean_body(self) -> str:
         return clean_text(self.cleaned_data["body"], "answer")

@@ -194,6 +194,17 @@ def test_an_answer_to_a_question_swapped_meanwhile_is_refused_and_kept(
     assert Answer.objects.get().body == "The picnic in the rain."
 
 
+def test_an_answer_from_a_garbled_page_gets_a_message_and_is_kept(couple, alice_client):
+    question = services.todays_question(couple)
+    response = alice_client.post(
+        reverse("practices:answer", args=[question.pk]),
+        {"body": "Sunday pancakes.", "prompt": "not-a-prompt"},
+    )
+    assert "This page is out of date" in response.text
+    assert "Sunday pancakes." in response.text
+    assert not Answer.objects.exists()
+
+
 def test_pick_a_prompt_from_the_library_for_today(couple, alice_client):
     chosen = Prompt.objects.filter(tip="physical", depth="deep").first()
     library = alice_client.get(reverse("practices:prompts") + "?tip=physical&depth=deep")

@@ -38,10 +38,19 @@ class Prompt(models.Model):
         related_name="prompts_written",
     )
     active = models.BooleanField(default=True, help_text="Inactive prompts are never asked.")
+    # The permanent key of a shipped prompt in content/prompts.json (see library.py);
+    # empty for a couple's own prompts and for those staff add.
+    shipped_key = models.CharField(max_length=60, blank=True, editable=False)
+    shipped_digest = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["tip", "depth", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipped_key"], condition=~models.Q(shipped_key=""), name="prompt_key_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         # Not the text: a couple's own prompt is theirs, and this string shows in the admin
@@ -170,9 +179,17 @@ class DateIdea(models.Model):
     learn_new = models.BooleanField("learn something new", default=False)
     no_screens = models.BooleanField(default=False)
     free = models.BooleanField(default=False)
+    # The permanent key of a shipped idea in content/date_ideas.json (see library.py).
+    shipped_key = models.CharField(max_length=60, blank=True, editable=False)
+    shipped_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipped_key"], condition=~models.Q(shipped_key=""), name="idea_key_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -180,6 +197,18 @@ class DateIdea(models.Model):
     @property
     def tags(self) -> list[tuple[str, str]]:
         return [(key, label) for key, label in self.TAGS.items() if getattr(self, key)]
+
+
+class ShippedRelease(models.Model):
+    """Which release of a shipped catalog (prompts, date ideas) this database holds."""
+
+    catalog = models.CharField(max_length=20, unique=True)
+    version = models.PositiveIntegerField(default=0)
+    digest = models.CharField(max_length=64, blank=True)
+    loaded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.catalog} version {self.version}"
 
 
 class DateNight(models.Model):

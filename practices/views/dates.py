@@ -18,7 +18,7 @@ from couples.links import site_url
 
 from .. import services
 from ..calendar import ics_for_dates
-from ..forms import DateNightForm, ReflectionForm
+from ..forms import DateNightEditForm, DateNightForm, ReflectionForm
 from ..models import CalendarFeed, DateIdea, DateNight
 
 PAGE_SIZE = 20
@@ -127,11 +127,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     date_night = _get_date(request, pk)
-    if date_night.status != DateNight.Status.PLANNED:
+    # A POST goes on, so that someone whose date was cancelled while they were typing
+    # sees why their change cannot be saved and keeps what they typed.
+    if request.method == "GET" and date_night.status != DateNight.Status.PLANNED:
         messages.info(request, "Only planned dates can change.")
         return redirect("practices:date", pk=date_night.pk)
     local = date_night.starts_at.astimezone(ZoneInfo(date_night.timezone))
-    form = DateNightForm(
+    form = DateNightEditForm(
         request.POST or None,
         initial={
             "title": date_night.title,
@@ -141,18 +143,33 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "place": date_night.place,
             "notes": date_night.notes,
             "idea": date_night.idea,
+            "version": date_night.updated_at.isoformat(),
         },
     )
+    changed = False
     if request.method == "POST" and form.is_valid():
-        for field, value in form.date_fields().items():
-            setattr(date_night, field, value)
-        date_night.save()
-        messages.success(request, "Your date night is updated.")
-        return redirect("practices:date", pk=date_night.pk)
+        try:
+            services.edit_date(date_night, form.cleaned_data["version"], **form.date_fields())
+        except services.DateChanged:
+            # Show the date as it is now next to what they typed, which stays in the form.
+            # The form now carries the new version, so saving again is a deliberate choice.
+            date_night, changed = _get_date(request, pk), True
+            data = request.POST.copy()
+            data["version"] = date_night.updated_at.isoformat()
+            form = DateNightEditForm(data)
+        else:
+            messages.success(request, "Your date night is updated.")
+            return redirect("practices:date", pk=date_night.pk)
     return render(
         request,
         "practices/dates/form.html",
-        {"form": form, "date": date_night, "access": request.access},
+        {
+            "form": form,
+            "date": date_night,
+            "changed": changed,
+            "still_planned": date_night.status == DateNight.Status.PLANNED,
+            "access": request.access,
+        },
     )
 
 

@@ -105,11 +105,22 @@ def test_html_in_a_date_is_shown_escaped(couple, alice_client, bob_client):
     assert "&lt;script&gt;x()&lt;/script&gt;" in page
 
 
+def edit_page_version(client, pk: int) -> str:
+    """The version a partner's browser would send back: the one on the edit page."""
+    return client.get(reverse("practices:date_edit", args=[pk])).context["form"]["version"].value()
+
+
 def test_edit_cancel_and_restore_a_date(couple, alice, bob_client):
     planned = date_night(couple, alice)
     bob_client.post(
         reverse("practices:date_edit", args=[planned.pk]),
-        {"title": "Picnic, then stargazing", "day": FUTURE, "time": "20:00", "timezone": "UTC"},
+        {
+            "title": "Picnic, then stargazing",
+            "day": FUTURE,
+            "time": "20:00",
+            "timezone": "UTC",
+            "version": edit_page_version(bob_client, planned.pk),
+        },
     )
     planned.refresh_from_db()
     assert planned.title == "Picnic, then stargazing" and planned.timezone == "UTC"
@@ -126,11 +137,76 @@ def test_a_date_cannot_be_moved_into_the_past(couple, alice, alice_client):
     before = planned.starts_at
     response = alice_client.post(
         reverse("practices:date_edit", args=[planned.pk]),
-        {"title": "x", "day": "2020-02-02", "time": "10:00", "timezone": "UTC"},
+        {
+            "title": "x",
+            "day": "2020-02-02",
+            "time": "10:00",
+            "timezone": "UTC",
+            "version": edit_page_version(alice_client, planned.pk),
+        },
     )
     assert "already passed" in response.text
     planned.refresh_from_db()
     assert planned.starts_at == before
+
+
+def edit(client, pk: int, version: str, **overrides):
+    data = {
+        "title": "Pottery class",
+        "day": FUTURE,
+        "time": "19:30",
+        "timezone": "Europe/London",
+        "place": "Studio 4",
+        "notes": "",
+        "idea": "",
+        "version": version,
+    } | overrides
+    return client.post(reverse("practices:date_edit", args=[pk]), data)
+
+
+def test_two_partners_editing_at_once_lose_nothing(couple, alice, alice_client, bob_client):
+    planned = date_night(couple, alice)
+    alices_page = edit_page_version(alice_client, planned.pk)
+    bobs_page = edit_page_version(bob_client, planned.pk)
+    assert edit(alice_client, planned.pk, alices_page, place="The lake").status_code == 302
+    response = edit(bob_client, planned.pk, bobs_page, notes="Bring the blue blanket")
+    assert response.status_code == 200
+    assert "This date changed while you were editing it" in response.text
+    assert "The lake" in response.text  # what it says now
+    assert "Bring the blue blanket" in response.text  # what Bob typed, still in the form
+    planned.refresh_from_db()
+    assert (planned.place, planned.notes) == ("The lake", "")
+    # Saving again, knowingly, from the page he was shown.
+    version = response.context["form"]["version"].value()
+    assert edit(bob_client, planned.pk, version, notes="Bring the blue blanket").status_code == 302
+    planned.refresh_from_db()
+    assert planned.notes == "Bring the blue blanket"
+
+
+def test_a_date_cancelled_while_being_edited_keeps_the_editors_words(
+    couple, alice, alice_client, bob_client
+):
+    planned = date_night(couple, alice)
+    version = edit_page_version(bob_client, planned.pk)
+    alice_client.post(reverse("practices:date_status", args=[planned.pk]), {"status": "cancelled"})
+    response = edit(bob_client, planned.pk, version, title="Pottery, then noodles")
+    assert "Cancelled, so it can no longer change" in response.text
+    assert "Pottery, then noodles" in response.text
+    assert "Save changes" not in response.text
+    planned.refresh_from_db()
+    assert (planned.status, planned.title) == ("cancelled", "Picnic in the park")
+
+
+@pytest.mark.parametrize("version", ["", "yesterday", "2026-01-01T10:00:00"])
+def test_an_edit_without_a_good_version_is_refused_with_a_message(
+    couple, alice, alice_client, version
+):
+    planned = date_night(couple, alice)
+    response = edit(alice_client, planned.pk, version, title="Sneaky")
+    assert "This page is out of date" in response.text
+    assert "Sneaky" in response.text
+    planned.refresh_from_db()
+    assert planned.title != "Sneaky"
 
 
 def test_after_the_date_both_partners_reflect(couple, alice, bob, alice_client, bob_client):

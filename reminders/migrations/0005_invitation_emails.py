@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reminders', '0003_preferences_for_verified_users'),
+        ('reminders', '0004_note_text_off_by_default'),
     ]
 
     operations = [

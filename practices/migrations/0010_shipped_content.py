@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('couples', '0001_initial'),
-        ('practices', '0006_question_prompt_restrict'),
+        ('practices', '0009_calendar_feed_drop_token'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

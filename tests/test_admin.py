@@ -4,7 +4,6 @@ couple wrote, on any page (lists, change forms, delete confirmations)."""
 import datetime as dt
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
@@ -13,16 +12,9 @@ from django.utils import timezone
 from practices import services
 from practices.models import DailyQuestion, DateReflection, FavoritePrompt, Prompt
 from reminders.models import Nudge
-from tests.factories import UserFactory, date_night, note
+from tests.factories import date_night, note, staff_member
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_member(*, two_factor: bool):
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    if two_factor:
-        TOTP.activate(staff, generate_totp_secret())
-    return staff
 
 
 @pytest.fixture

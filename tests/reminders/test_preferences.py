@@ -149,11 +149,11 @@ def test_unsubscribing_from_everything_clears_the_schedule(prefs, alice):
 def test_staff_changing_preferences_in_the_admin_reschedules(prefs, alice, time_machine):
     from django.test import Client
 
-    from tests.factories import UserFactory
+    from tests.factories import staff_member
 
     time_machine.move_to(utc(2026, 12, 1, 12, 0), tick=False)  # Tuesday
     staff = Client()
-    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    staff.force_login(staff_member())
     pref = ReminderPreference.objects.get(user=alice)
     response = staff.post(
         f"/admin/reminders/reminderpreference/{pref.pk}/change/",
@@ -169,5 +169,6 @@ def test_staff_changing_preferences_in_the_admin_reschedules(prefs, alice, time_
         },
     )
     assert response.status_code == 302
+    assert response["Location"] == "/admin/reminders/reminderpreference/"
     # Thursday 08:00 in London; the digest is off.
     assert ReminderPreference.objects.get(pk=pref.pk).next_nudge_at == utc(2026, 12, 3, 8, 0)

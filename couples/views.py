@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import logging
 from uuid import UUID
 
 from allauth.account.decorators import reauthentication_required
@@ -18,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.celery import app as celery_app
 from practices.tips import TIPS
-from reminders.emails import make_message
 
 from . import pending, privacy, services
 from .access import archive_access, current_access
@@ -32,8 +30,6 @@ from .forms import (
 )
 from .links import site_url
 from .models import Couple, Invitation
-
-log = logging.getLogger(__name__)
 
 
 @login_not_required
@@ -79,24 +75,6 @@ def _invite_link(token: str) -> str:
     return site_url("couples:invitation", token)
 
 
-def _send_invitation_email(request: HttpRequest, invitation: Invitation, link: str) -> None:
-    message = make_message(
-        "invitation",
-        {"inviter": request.user, "link": link, "invitation": invitation},
-        to=invitation.email,
-    )
-    try:
-        message.send()
-    except Exception as exc:
-        log.warning("invitation email failed: %s", type(exc).__name__)
-        messages.warning(
-            request,
-            "We could not send the email just now. Copy the link below and send it yourself.",
-        )
-    else:
-        messages.success(request, f"Invitation sent to {invitation.email}.")
-
-
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
     access = current_access(request.user)
@@ -109,13 +87,21 @@ def invite(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "email" and email_form.is_valid():
-                invitation, token = services.invite_by_link(
-                    request.user, email_form.cleaned_data["email"]
-                )
-                link = _invite_link(token)
-                _send_invitation_email(request, invitation, link)
-                request.session["new_invite_link"] = link
-                return redirect("couples:invite")
+                try:
+                    invitation = services.invite_by_email(
+                        request.user, email_form.cleaned_data["email"]
+                    )
+                except services.InvitationError as exc:
+                    # Said next to the address, which stays typed in for another try.
+                    email_form.add_error("email", str(exc))
+                else:
+                    # The outbox sends it, so a slow mail server never holds up this page.
+                    messages.success(
+                        request,
+                        f"Your invitation to {invitation.email} is on its way. "
+                        "If it does not arrive, withdraw it below and share a link instead.",
+                    )
+                    return redirect("couples:invite")
             if action == "link":
                 _, token = services.invite_by_link(request.user)
                 request.session["new_invite_link"] = _invite_link(token)
@@ -271,6 +257,8 @@ def archive(request: HttpRequest, couple_id: UUID) -> HttpResponse:
     return render(request, "couples/archive.html", {"access": access})
 
 
+# Everything a person wrote and received, in one file: worth a fresh password, like deletion.
+@reauthentication_required
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(

@@ -1,5 +1,5 @@
 """One of each email Kindling sends, rendered by the real renderers
-(reminders/renderers.py, reminders/outbox.py, reminders/emails.make_message, and allauth's
+(reminders/renderers.py, reminders/outbox.py, reminders/invitations.py, and allauth's
 adapter for the account emails), each with the page its main link must lead to. Shared by
 the link, plain-text and wording tests and the browser test that looks at each at phone
 width."""
@@ -17,9 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from couples import services as couples
-from couples.links import site_url
 from reminders import catalog
-from reminders.emails import make_message
 from reminders.models import Nudge, ReminderPreference
 from reminders.outbox import RENDERERS, Batch
 from reminders.services import ensure_preference
@@ -109,19 +107,11 @@ def one_of_each(couple, alice, bob) -> dict[str, Sample]:
     )
 
     sam = UserFactory(email="sam@example.com", display_name="Sam")
-    invitation, token = couples.invite_by_link(sam, "river@example.com")
-    samples["invitation"] = Sample(
-        make_message(
-            "invitation",
-            {
-                "inviter": sam,
-                "link": site_url("couples:invitation", token),
-                "invitation": invitation,
-            },
-            to=invitation.email,
-        ),
-        reverse("couples:invitation", args=[token]),
-    )
+    invitation = couples.invite_by_email(sam, "river@example.com")
+    invite = _render(sam, Nudge.Kind.INVITE, object_id=invitation.pk)
+    token = re.search(r"/invite/([\w-]+)/", invite.body)[1]
+    assert couples.find_link_invitation(token) == invitation
+    samples["invitation"] = Sample(invite, reverse("couples:invitation", args=[token]))
 
     river = UserFactory(email="river@example.com", display_name="River")
     jo = UserFactory(email="jo@example.com", display_name="Jo")

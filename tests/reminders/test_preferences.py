@@ -147,13 +147,16 @@ def test_unsubscribing_from_everything_clears_the_schedule(prefs, alice):
 
 
 def test_staff_changing_preferences_in_the_admin_reschedules(prefs, alice, time_machine):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.test import Client
 
     from tests.factories import UserFactory
 
     time_machine.move_to(utc(2026, 12, 1, 12, 0), tick=False)  # Tuesday
+    staff_member = UserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(staff_member, generate_totp_secret())  # the admin needs two-factor sign-in
     staff = Client()
-    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    staff.force_login(staff_member)
     pref = ReminderPreference.objects.get(user=alice)
     response = staff.post(
         f"/admin/reminders/reminderpreference/{pref.pk}/change/",

@@ -71,7 +71,7 @@ def new_database(pg_env):
 # Committed, so that pg_dump sees it.
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_into_a_new_database_with_the_couples_content(
-    couple, alice, bob, pg_env, new_database, tmp_path
+    shipped_library, couple, alice, bob, pg_env, new_database, tmp_path
 ):
     load_content()  # earlier transactional tests may have emptied the library
     note(couple, alice, "A note worth keeping")

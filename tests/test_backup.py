@@ -67,10 +67,10 @@ def new_database(pg_env):
 
 
 @needs_postgres
-# Committed, so that pg_dump sees it; serialized_rollback puts the shipped library back.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed, so that pg_dump sees it.
+@pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_into_a_new_database_with_the_couples_content(
-    couple, alice, bob, pg_env, new_database, tmp_path
+    shipped_library, couple, alice, bob, pg_env, new_database, tmp_path
 ):
     note(couple, alice, "A note worth keeping")
     services.answer_question(services.todays_question(couple), bob, "An answer worth keeping")

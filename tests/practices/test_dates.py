@@ -302,8 +302,8 @@ def test_the_feed_of_an_ended_couple_is_empty(couple, alice, client):
     assert icalendar.Calendar.from_ical(response.content).walk("VEVENT") == []
 
 
-# Schema changes need a real transaction (SQLite); serialized_rollback restores the library.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Schema changes need a real transaction (SQLite).
+@pytest.mark.django_db(transaction=True)
 def test_existing_feed_addresses_keep_working_after_the_hashing_migration():
     executor = MigrationExecutor(connection)
     before = [("practices", "0007_keep_the_partners_writing")]

@@ -140,14 +140,16 @@ def test_it_rejects_a_malformed_email(alice_client, mailoutbox):
 
 
 def test_it_rejects_joining_while_already_in_a_couple(alice, couple, charlie):
-    dave = UserFactory(email="dave@example.com")
-    _, _, path = link_invitation(charlie)
+    invitation, _, path = link_invitation(charlie)
     response = client_for(alice).post(path)
     assert response.status_code == 410
     assert "already linked with a partner" in response.text
     assert members_of(couple) == ["alice@example.com", "bob@example.com"]
     assert Membership.objects.filter(user=alice, active=True).count() == 1
-    assert dave.memberships.count() == 0
+    # charlie, who invited her, is still on their own with the invitation open.
+    assert members_of(invitation.couple) == ["charlie@example.com"]
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None and invitation.accepted_by is None
 
 
 def test_it_rejects_inviting_when_you_already_have_a_partner(couple, alice_client):
@@ -206,21 +208,35 @@ def test_a_pairing_code_expires_after_an_hour(alice, bob):
     assert not Membership.objects.filter(user=bob).exists()
 
 
-def test_it_stops_after_five_wrong_codes(alice, bob):
+def test_five_wrong_codes_lock_you_out_for_fifteen_minutes(alice, bob, settings):
+    # time-machine moves this process's clock, not Redis's: keep the count in local memory.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     invitation = services.create_pairing_code(alice)
+    join = reverse("couples:join")
     bob_client = client_for(bob)
-    for attempt in range(5):
-        response = bob_client.post(reverse("couples:join"), {"code": "WRNG-CODE"})
-        assert "does not match" in response.text, attempt
-    response = bob_client.post(reverse("couples:join"), {"code": invitation.code})
-    assert "Too many codes" in response.text
-    assert not Membership.objects.filter(user=bob).exists()
-    # The limit is per person: someone else is not locked out by bob's mistakes.
-    carol = UserFactory()
-    response = client_for(carol).post(reverse("couples:join"), {"code": invitation.code})
-    assert response.status_code == 302
-    # And it lifts after fifteen minutes.
-    assert services.pairing_attempts_left(bob) == 0
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for attempt in range(5):
+            response = bob_client.post(join, {"code": "WRNG-CODE"})
+            assert "does not match" in response.text, attempt
+        response = bob_client.post(join, {"code": invitation.code})
+        assert "Too many codes" in response.text
+        assert not Membership.objects.filter(user=bob).exists()
+
+        # The limit is per person: someone else is not locked out by bob's mistakes.
+        carol = UserFactory()
+        response = client_for(carol).post(join, {"code": "WRNG-CODE"})
+        assert "does not match" in response.text
+
+        clock.shift(dt.timedelta(minutes=14, seconds=59))
+        response = bob_client.post(join, {"code": invitation.code})
+        assert "Too many codes" in response.text
+        assert not Membership.objects.filter(user=bob).exists()
+
+        clock.shift(dt.timedelta(seconds=2))
+        assert services.pairing_attempts_left(bob) == 5
+        response = bob_client.post(join, {"code": invitation.code}, follow=True)
+    assert "You and Alice are linked" in response.text
+    assert members_of(services.active_couple(alice)) == ["alice@example.com", "bob@example.com"]
 
 
 def test_an_empty_code_gets_a_clear_message(bob_client):

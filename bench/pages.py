@@ -7,9 +7,9 @@
 2. Serves the app with gunicorn, 2 sync workers, on 127.0.0.1 (a free port in 8200-8299).
 3. From a second process, loads each page at a fixed concurrency for a bounded time, after a
    warm-up, logged in as one partner; every response must be a 200 showing the expected page.
-4. Prints requests per second, p50/p95/p99 and each page's ratio to the baseline, `/join/`
-   (session, user, one cache read, a small form), and a PASS/FAIL line for the floor: the
-   couple home must reach at least 40% of the baseline's requests per second.
+4. Prints requests per second, p50/p95/p99 and each page's ratio to the baseline,
+   `/couple/end/` (session, user, one query, a small form), and a PASS/FAIL line for the
+   floor: the couple home must reach at least 40% of the baseline's requests per second.
 
 Exits 1 on any failed request or when home is under the floor. Django is only imported
 once the environment points it at the bench database, so importing this module is cheap
@@ -61,7 +61,8 @@ class Page:
     marker: str  # only the expected page has it; a login page or an error page does not
 
 
-BASELINE = Page("baseline /join/", "/join/", "<title>Join with a code · Kindling</title>")
+# /join/ used to be the baseline; it now sends a linked partner home.
+BASELINE = Page("baseline /couple/end/", "/couple/end/", "<title>End the couple · Kindling</title>")
 HOME = Page("home", "/home/", "<title>Home · Kindling</title>")
 PAGES = [
     BASELINE,

@@ -154,12 +154,33 @@ def test_it_rejects_joining_while_already_in_a_couple(alice, couple, charlie):
 
 def test_it_rejects_inviting_when_you_already_have_a_partner(couple, alice_client):
     response = alice_client.post(reverse("couples:invite"), {"action": "link"}, follow=True)
-    assert "already linked with your partner" in response.text
+    assert "You and Bob already share a couple" in response.text
     with pytest.raises(services.InvitationError):
         services.invite_by_link(couple.members[0])
     with pytest.raises(services.InvitationError):
         services.create_pairing_code(couple.members[0])
     assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["couples:invite", "couples:join"])
+def test_someone_already_linked_is_sent_home_from_invite_and_join_and_told_why(
+    couple, alice_client, page
+):
+    response = alice_client.get(reverse(page))
+    assert response.status_code == 302 and response["Location"] == reverse("practices:home")
+    home = alice_client.get(response["Location"])
+    assert "You and Bob already share a couple" in home.text
+    assert "end it first in Settings" in home.text
+
+
+def test_a_linked_person_posting_a_pairing_code_changes_nothing(couple, alice, charlie):
+    invitation = services.create_pairing_code(charlie)
+    response = client_for(alice).post(reverse("couples:join"), {"code": invitation.code})
+    assert response["Location"] == reverse("practices:home")
+    assert members_of(couple) == ["alice@example.com", "bob@example.com"]
+    assert members_of(invitation.couple) == ["charlie@example.com"]
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
 
 
 def test_accepting_leaves_the_empty_couple_you_started(alice, bob):

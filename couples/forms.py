@@ -36,7 +36,7 @@ class TimezoneSelect(forms.Select):
         kept = [v for v in value if v in known_timezones()]
         if not chosen and kept:
             # A zone chosen before it left the list (Etc/GMT+5) stays chosen: saving the
-            # form must not quietly move someone to Africa/Abidjan.
+            # form must not quietly move someone to the first option, UTC.
             groups.insert(0, (None, [self.create_option(name, kept[0], kept[0], True, 0)], 0))
         return groups
 

@@ -18,15 +18,15 @@ from .timezones import (
 
 
 class TimezoneSelect(forms.Select):
-    """Zones grouped by region. Each option lists its zone's other names, so the browser
-    finds its own zone even when it reports an alias (kindling.js)."""
+    """Zones grouped by region. While the zone is a guess, each option lists its zone's
+    other names, so the browser finds its own even when it reports an alias (kindling.js)."""
 
     def format_value(self, value):
         return [canonical_name(v) for v in super().format_value(value)]
 
     def create_option(self, name, value, *args, **kwargs):
         option = super().create_option(name, value, *args, **kwargs)
-        if value in aliases():
+        if "data-guess-timezone" in self.attrs and value in aliases():
             option["attrs"]["data-aliases"] = " ".join(aliases()[value])
         return option
 

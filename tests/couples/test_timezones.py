@@ -218,3 +218,9 @@ def test_every_time_zone_field_offers_the_same_grouped_list(couple, alice_client
         select = ZoneSelect(page_client.get(path).text)
         assert select.values == expected, path
         assert {group for group, *_ in select.options} == {None, *REGIONS}, path
+
+
+def test_only_a_guessed_zone_carries_the_aliases_for_the_browser(client, alice_client):
+    guessing = client.get("/accounts/signup/").text
+    assert 'data-aliases="Europe/Kiev Europe/Uzhgorod Europe/Zaporozhye"' in guessing
+    assert "data-aliases" not in alice_client.get(reverse("couples:settings")).text

@@ -202,9 +202,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "sweep-stuck-nudges": {
         "task": "reminders.tasks.sweep_stuck_nudges",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(),  # every minute: a dead worker's lease lapses within one
     },
 }
+# A send task holds its rows for this long unless it renews, which it does at least every
+# third of it. A dead worker's emails go out again within a lease plus a minute (the sweep).
+# Keep it well above the SMTP timeout (20 s by default): a lease that lapses while one
+# email is in flight would let another worker send that email too. Drills shorten it.
+KINDLING_LEASE_SECONDS = envint("KINDLING_LEASE_SECONDS", 90)
 
 # --- Email ----------------------------------------------------------------------------
 

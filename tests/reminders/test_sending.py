@@ -191,10 +191,10 @@ def test_pending_rows_whose_task_was_lost_are_sent_again(nudge, mailoutbox, time
         slot=nudge.slot + dt.timedelta(days=1),
         queued_at=nudge.slot + dt.timedelta(minutes=20),
     )
-    time_machine.move_to(nudge.queued_at + dt.timedelta(minutes=2), tick=False)
+    time_machine.move_to(nudge.queued_at + dt.timedelta(minutes=1), tick=False)
     with send_now():
         assert tasks.requeue_lost_nudges() == 0
-    time_machine.move_to(nudge.queued_at + dt.timedelta(minutes=6), tick=False)
+    time_machine.move_to(nudge.queued_at + dt.timedelta(minutes=3), tick=False)
     with send_now():
         assert tasks.requeue_lost_nudges() == 1
     assert dict(Nudge.objects.values_list("pk", "status")) == {

@@ -217,9 +217,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 }
 # A send task holds its rows for this long unless it renews, which it does at least every
 # third of it. A dead worker's emails go out again within a lease plus a minute (the sweep).
-# Keep it well above the SMTP timeout (20 s by default): a lease that lapses while one
-# email is in flight would let another worker send that email too. Drills shorten it.
-KINDLING_LEASE_SECONDS = envint("KINDLING_LEASE_SECONDS", 90)
+# Keep the SMTP timeout (20 s by default) under half of it: a lease that lapsed while an
+# email was in flight would let another worker send that email too. Drills shorten it.
+KINDLING_LEASE_SECONDS = envint("KINDLING_LEASE_SECONDS", 60)
 
 # --- Email ----------------------------------------------------------------------------
 

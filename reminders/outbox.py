@@ -9,15 +9,18 @@ kind off, the couple ended, the date was cancelled), and the row is marked skipp
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from django import db
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage
@@ -187,10 +190,29 @@ def renew(token: uuid.UUID, ids: Iterable[int]) -> bool:
     ids = list(ids)
     if not ids:
         return True
-    held = Nudge.objects.filter(pk__in=ids, claim_token=token, status=Nudge.Status.SENDING).update(
-        lease_until=timezone.now() + lease_length()
+    held = _persist(
+        lambda: Nudge.objects.filter(
+            pk__in=ids, claim_token=token, status=Nudge.Status.SENDING
+        ).update(lease_until=timezone.now() + lease_length())
     )
     return held == len(ids)
+
+
+def _persist(write: Callable[[], int]) -> int:
+    """Run one write, riding out a database restart of up to a third of the lease: an
+    email that went out but could not be written down would go out again once the lease
+    lapsed, and rows whose lease could not be renewed would wait for the sweeper."""
+    deadline = time.monotonic() + lease_length().total_seconds() / 3
+    while True:
+        try:
+            return write()
+        except (db.OperationalError, db.InterfaceError):
+            if time.monotonic() > deadline:
+                raise
+            log.warning("the database is away; writing again in a second")
+            with contextlib.suppress(db.DatabaseError):
+                db.connection.close()  # the next query opens a fresh connection
+            time.sleep(1)
 
 
 @dataclass
@@ -291,21 +313,33 @@ def _settle(
     mine = Nudge.objects.filter(claim_token=token, status=Nudge.Status.SENDING)
     released = {"claim_token": None, "lease_until": None}
     if outcome.sent:
-        mine.filter(pk__in=outcome.sent).update(
-            status=Nudge.Status.SENT, sent_at=now, error="", **released
+        _persist(
+            lambda: mine.filter(pk__in=outcome.sent).update(
+                status=Nudge.Status.SENT, sent_at=now, error="", **released
+            )
         )
     if outcome.skipped:
-        mine.filter(pk__in=outcome.skipped).update(status=Nudge.Status.SKIPPED, **released)
+        _persist(
+            lambda: mine.filter(pk__in=outcome.skipped).update(
+                status=Nudge.Status.SKIPPED, **released
+            )
+        )
     retried = [
         pk
         for pk, error in outcome.retry.items()
         # queued_at in the future: requeue_lost leaves a row alone while its retry waits.
-        if mine.filter(pk=pk).update(
-            status=Nudge.Status.PENDING, error=error, queued_at=now + retry_in, **released
+        if _persist(
+            lambda pk=pk, error=error: mine.filter(pk=pk).update(
+                status=Nudge.Status.PENDING, error=error, queued_at=now + retry_in, **released
+            )
         )
     ]
     for pk, error in outcome.failed.items():
-        mine.filter(pk=pk).update(status=Nudge.Status.FAILED, error=error, **released)
+        _persist(
+            lambda pk=pk, error=error: mine.filter(pk=pk).update(
+                status=Nudge.Status.FAILED, error=error, **released
+            )
+        )
     held.difference_update(outcome.sent, outcome.skipped, outcome.retry, outcome.failed)
     outcome.sent.clear()
     outcome.skipped.clear()

@@ -139,8 +139,9 @@ LIMITS = [
 
 
 def run(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
 
@@ -208,6 +209,7 @@ def site(request, tmp_path_factory) -> Iterator[Site]:
         run(env, "-m", "tests.limits_seed", "--delete")
 
 
+@pytest.mark.django_db  # so that the test database exists for the PostgreSQL setup
 @pytest.mark.parametrize("limit", LIMITS)
 def test_a_limit_holds_across_web_workers(site, limit):
     site.clear_cache()

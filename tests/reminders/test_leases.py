@@ -9,6 +9,8 @@ from collections import Counter
 
 import pytest
 from django.core.mail.backends.locmem import EmailBackend
+from django.db import OperationalError
+from django.db.models import QuerySet
 
 from reminders import outbox, tasks
 from reminders.models import Nudge
@@ -124,6 +126,31 @@ def test_a_resend_after_a_crash_carries_the_first_sends_message_id(relay, rows, 
         f"<nudge-{other}.nudge@kindling.example.org>",
     ]
     assert f"Message-ID: {ids[0]}" in mailoutbox[0].message().as_string()
+
+
+def test_emails_sent_while_the_database_restarts_are_written_down_once_it_is_back(
+    relay, rows, mailoutbox, monkeypatch
+):
+    """The database goes away just as the sent emails are written down: the worker
+    reconnects and writes them down, rather than leave them to the sweeper to send again."""
+    ids = rows(3)
+    update = QuerySet.update
+    refused = []
+
+    def restarting(queryset, **fields):
+        if fields.get("status") == Nudge.Status.SENT and len(refused) < 2:
+            refused.append(fields)
+            raise OperationalError("server closed the connection unexpectedly")
+        return update(queryset, **fields)
+
+    reconnects = []
+    monkeypatch.setattr(QuerySet, "update", restarting)
+    monkeypatch.setattr(outbox.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(outbox.db.connection, "close", lambda: reconnects.append(True))
+    outbox.deliver(ids)
+    assert len(refused) == 2 and len(reconnects) == 2
+    assert len(mailoutbox) == 3
+    assert set(Nudge.objects.values_list("status", flat=True)) == {"sent"}
 
 
 @postgres_only

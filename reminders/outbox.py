@@ -207,7 +207,8 @@ def _persist(write: Callable[[], int]) -> int:
         try:
             return write()
         except (db.OperationalError, db.InterfaceError):
-            if time.monotonic() > deadline:
+            # Inside a caller's transaction there is nothing to ride out: it is lost.
+            if db.connection.in_atomic_block or time.monotonic() > deadline:
                 raise
             log.warning("the database is away; writing again in a second")
             with contextlib.suppress(db.DatabaseError):

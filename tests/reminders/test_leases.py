@@ -128,6 +128,7 @@ def test_a_resend_after_a_crash_carries_the_first_sends_message_id(relay, rows, 
     assert f"Message-ID: {ids[0]}" in mailoutbox[0].message().as_string()
 
 
+@pytest.mark.django_db(transaction=True)  # as a worker runs: not inside a transaction
 def test_emails_sent_while_the_database_restarts_are_written_down_once_it_is_back(
     relay, rows, mailoutbox, monkeypatch
 ):

@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format demo bench-pages bench-nudges clean
+.PHONY: install run test test-fast lint format demo bench-pages bench-nudges backup restore clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -21,6 +21,7 @@ install: $(VENV)/.installed
 run: install  ## web server, Celery worker and beat on the embedded defaults
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
+	DJANGO_DEBUG=1 $(PY) manage.py load_content
 	@echo ""
 	@echo "  Kindling is starting: open http://localhost:$(PORT)/"
 	@echo "  Emails (sign-up links, nudges) are printed below, in this terminal."
@@ -42,6 +43,7 @@ format: install
 demo: install  ## two linked demo partners with a few weeks of content (DEBUG only)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
+	DJANGO_DEBUG=1 $(PY) manage.py load_content
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 
 bench-pages: install  ## couple pages vs a trivial page under gunicorn on PostgreSQL (a few minutes)
@@ -49,6 +51,28 @@ bench-pages: install  ## couple pages vs a trivial page under gunicorn on Postgr
 
 bench-nudges: install  ## needs PostgreSQL and Redis: DATABASE_URL=postgres://... REDIS_URL=redis://...
 	$(PY) bench/nudges.py $(BENCH_ARGS)
+
+# Backups of the docker compose deployment's database (README, "Backup and restore").
+# tests/test_backup.py dumps and restores a real PostgreSQL database with these flags.
+COMPOSE ?= docker compose
+BACKUP_DIR ?= backups
+PG_DUMP_FLAGS := --format=custom --no-owner --no-privileges
+PG_RESTORE_FLAGS := --clean --if-exists --no-owner --no-privileges --exit-on-error
+
+# The dump is written aside first, so a failed one never looks like a backup.
+backup:  ## compose: dump the database into $(BACKUP_DIR)/kindling-<UTC time>.dump
+	mkdir -p $(BACKUP_DIR)
+	file=$(BACKUP_DIR)/kindling-$$(date -u +%Y%m%dT%H%M%SZ).dump; \
+	  $(COMPOSE) exec -T postgres pg_dump -U kindling -d kindling $(PG_DUMP_FLAGS) > "$$file.partial" \
+	  && mv "$$file.partial" "$$file" && echo "Saved $$file"
+
+restore:  ## compose: BACKUP=backups/kindling-....dump, into this stack (new or existing)
+	@test -f "$(BACKUP)" || { echo "usage: make restore BACKUP=$(BACKUP_DIR)/kindling-....dump"; exit 2; }
+	$(COMPOSE) stop web worker beat
+	$(COMPOSE) up -d postgres
+	until $(COMPOSE) exec -T postgres pg_isready -U kindling -d kindling; do sleep 1; done
+	$(COMPOSE) exec -T postgres pg_restore -U kindling -d kindling $(PG_RESTORE_FLAGS) < "$(BACKUP)"
+	$(COMPOSE) up -d
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule* .pytest_cache

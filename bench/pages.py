@@ -372,6 +372,7 @@ def prepare(
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
+    call_command("load_content", verbosity=0)
     seeded = seed_couple(days, date_nights)
     session_key = login_session(seeded.user)
     with connections["default"].cursor() as cursor:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from celery import current_app
 from django import db
 from django.conf import settings
 from django.core import mail
@@ -41,6 +42,7 @@ BATCH_SIZE = 500
 # (with the same Message-ID). One UPDATE per email would shrink that to one, but costs a
 # commit (an fsync on PostgreSQL) per email, which halves throughput.
 SETTLE_EVERY = 25
+SEND_TASK = "reminders.tasks.send_nudges"
 
 
 class Batch:
@@ -97,8 +99,10 @@ def chunks(ids: list[int], size: int = BATCH_SIZE) -> Iterator[list[int]]:
 def enqueue_send(nudge_ids: list[int]) -> None:
     """Send these rows once the current transaction commits, in batches: one task (and
     one SMTP connection) per batch, never one per email."""
-    from .tasks import send_nudges
-
+    # Found by name in Celery's registry (RemindersConfig.ready imports the tasks module):
+    # importing reminders.tasks here would close a loop, since the tasks call into this
+    # module, and send_task() would bypass eager mode in tests.
+    send_nudges = current_app.tasks[SEND_TASK]
     for chunk in chunks(list(nudge_ids)):
         transaction.on_commit(lambda chunk=chunk: send_nudges.delay(chunk))
 

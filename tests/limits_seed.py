@@ -18,13 +18,15 @@ def seed() -> dict[str, str]:
     from couples.services import create_pairing_code
 
     people = {}
-    for role in ("inviter", "joiner", "signer"):
+    for role in ("inviter", "joiner", "signer", "host"):
         email = f"{PREFIX}{role}@example.com"
         user = User.objects.create_user(email, PASSWORD, display_name=role.title())
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
         people[role] = email
+    for role in ("inviter", "host"):  # each waiting for a partner
+        user = User.objects.get(email=people[role])
+        Membership.objects.create(couple=Couple.objects.create(), user=user, seat=1)
     inviter = User.objects.get(email=people["inviter"])
-    Membership.objects.create(couple=Couple.objects.create(), user=inviter, seat=1)
     return {**people, "password": PASSWORD, "code": create_pairing_code(inviter).code}
 
 

@@ -56,8 +56,8 @@ class Browser:
     def get(self, path: str) -> tuple[int, str]:
         return self._open(urllib.request.Request(self.base + path))  # noqa: S310 (http://127.0.0.1)
 
-    def post(self, path: str, fields: dict[str, str]) -> tuple[int, str]:
-        _, page = self.get(path)
+    def post(self, path: str, fields: dict[str, str], form_at: str = "") -> tuple[int, str]:
+        _, page = self.get(form_at or path)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         assert token, f"no form at {path}"
         data = urllib.parse.urlencode({"csrfmiddlewaretoken": token[1], **fields}).encode()
@@ -116,6 +116,19 @@ def sign_up(browser: Browser, site: Site, n: int) -> tuple[int, str]:
     return Browser(site.url).post("/accounts/signup/", fields)
 
 
+def invitation_email(browser: Browser, site: Site, n: int) -> tuple[int, str]:
+    if n == 0:
+        browser.log_in(site.people["host"], site.people["password"])
+    answer = browser.post(
+        "/invite/", {"action": "email", "email": f"limits-friend-{n}@example.com"}
+    )
+    # Withdrawn at once, so the cap on open invitations never speaks before the limit.
+    _, page = browser.get("/invite/")
+    for pk in re.findall(r'action="/invite/(\d+)/withdraw/"', page):
+        browser.post(f"/invite/{pk}/withdraw/", {}, form_at="/invite/")
+    return answer
+
+
 LIMITS = [
     pytest.param(
         Limit(5, wrong_code, lambda s, body: "Too many codes" in body,
@@ -128,12 +141,17 @@ LIMITS = [
         id="sign-in",
     ),
     pytest.param(
-        Limit(5, reset, lambda s, body: s == 429, lambda s, body: s == 302),
+        Limit(3, reset, lambda s, body: s == 429, lambda s, body: s == 302),
         id="password-reset",
     ),
     pytest.param(
         Limit(20, sign_up, lambda s, body: s == 429, lambda s, body: s == 302),
         id="sign-up",
+    ),
+    pytest.param(
+        Limit(5, invitation_email, lambda s, body: "five invitations in the past hour" in body,
+              lambda s, body: s == 302),
+        id="invitation-emails",
     ),
 ]  # fmt: skip
 

@@ -15,7 +15,7 @@ def expire_old_claims(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reminders', '0003_preferences_for_verified_users'),
+        ('reminders', '0005_invitation_emails'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 
 run: install  ## web server, Celery worker and beat on the embedded defaults
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_content
 	@echo ""
 	@echo "  Kindling is starting: open http://localhost:$(PORT)/"
@@ -41,6 +42,7 @@ format: install
 
 demo: install  ## two linked demo partners with a few weeks of content (DEBUG only)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_content
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 

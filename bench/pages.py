@@ -344,7 +344,7 @@ def recreate_database(database_url: str) -> None:
 
 def server_environment(database_url: str, var_dir: Path, port: int) -> dict[str, str]:
     env = dict(os.environ)
-    env.pop("REDIS_URL", None)  # the cache is local memory, as on a one-box install
+    env.pop("REDIS_URL", None)  # the cache is the database's, as on a one-box install
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="0",
@@ -372,6 +372,7 @@ def prepare(
     recreate_database(database_url)
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
     call_command("load_content", verbosity=0)
     seeded = seed_couple(days, date_nights)
     session_key = login_session(seeded.user)
@@ -649,7 +650,7 @@ def main(argv: list[str] | None = None) -> int:
         pool = "psycopg pool" if env.get("DATABASE_POOL") == "1" else "persistent connections"
         print(
             f"gunicorn, {WORKERS} sync workers, PostgreSQL {urlsplit(args.database_url).path[1:]} "
-            f"({pool}), local-memory cache, "
+            f"({pool}), database cache, "
             f"http://{HOST}:{port}; concurrency {args.concurrency}, {args.seconds:g} s per page "
             f"in {args.rounds} rounds, after {args.warmup} warm-up requests, "
             f"logged in as {seeded.user.email}"

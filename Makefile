@@ -22,6 +22,7 @@ install: $(VENV)/.installed
 
 run: install  ## web server, Celery worker and beat on the embedded defaults
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_content
 	@echo ""
 	@echo "  Kindling is starting: open $(SITE_URL)/"
@@ -43,6 +44,7 @@ format: install
 
 demo: install  ## two linked demo partners with a few weeks of content (DEBUG only)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_content
 	DJANGO_DEBUG=1 SITE_URL="$(SITE_URL)" $(PY) manage.py seed_demo
 

@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "couples.context_processors.kindling",
+                "practices.context_processors.unread_notes",
             ],
         },
     },

@@ -3,13 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from couples import views as couple_views
+from practices.views import home as home_views
 
 # The admin signs in through allauth, so its rate limits and two-factor login apply.
 admin.autodiscover()
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", couple_views.landing, name="landing"),
+    path("", home_views.landing, name="landing"),
     path("healthz", couple_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -16,7 +16,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.celery import app as celery_app
-from practices.tips import TIPS
 
 from . import pending, privacy, services
 from .access import CoupleAccess, archive_access, current_access
@@ -30,14 +29,6 @@ from .forms import (
 )
 from .links import site_url
 from .models import Couple, Invitation
-
-
-@login_not_required
-@require_GET
-def landing(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("practices:home")
-    return render(request, "couples/landing.html", {"tips": TIPS.values()})
 
 
 @login_not_required

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -14,9 +15,18 @@ from couples.models import Couple
 
 from .. import services, stats
 from ..models import DateNight, GratitudeNote
+from ..tips import TIPS
 
 JAR_MIN_AGE = dt.timedelta(days=30)
 JAR_CACHE_SECONDS = 24 * 60 * 60
+
+
+@login_not_required
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("practices:home")
+    return render(request, "practices/landing.html", {"tips": TIPS.values()})
 
 
 def gratitude_jar(request: HttpRequest, couple: Couple, today: dt.date) -> GratitudeNote | None:

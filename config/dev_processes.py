@@ -20,8 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# Celery's worker and beat take SIGINT as a warm shutdown, runserver as a KeyboardInterrupt;
-# whatever is still running after this long is killed.
+# Whatever is still running this long after Ctrl-C is killed.
 GRACE_SECONDS = 2.5
 COLOURS = ["36", "33", "35", "32"]
 # One worker on one machine: nobody to gossip, mingle or exchange heartbeats with.
@@ -32,6 +31,8 @@ QUIET = ["--without-gossip", "--without-mingle", "--without-heartbeat"]
 class Spec:
     name: str
     argv: list[str]
+    # runserver takes SIGINT as a KeyboardInterrupt and beat as a shutdown.
+    stop_signal: signal.Signals = signal.SIGINT
 
 
 def processes(port: int) -> tuple[Spec, list[Spec]]:
@@ -39,18 +40,24 @@ def processes(port: int) -> tuple[Spec, list[Spec]]:
 
     The worker's solo pool runs tasks in its main process: no pool children to stop on
     Ctrl-C (a prefork pool's children die on SIGTERM with ERROR lines), and an email the
-    console backend prints shows as plain text under `worker`."""
+    console backend prints shows as plain text under `worker`. It gets SIGQUIT, Celery's
+    cold shutdown: a warm one first waits out the 2 s poll of the filesystem broker. A
+    batch cut short is safe: its rows go back to pending (sweep_stuck_nudges)."""
     python = sys.executable
     celery = [python, "-m", "celery", "-A", "config"]
     return Spec("web", [python, "manage.py", "runserver", f"127.0.0.1:{port}"]), [
-        Spec("worker", [*celery, "worker", "--pool", "solo", "--loglevel", "INFO", *QUIET]),
+        Spec(
+            "worker",
+            [*celery, "worker", "--pool", "solo", "--loglevel", "INFO", *QUIET],
+            stop_signal=signal.SIGQUIT,
+        ),
         Spec("beat", [*celery, "beat", "--loglevel", "INFO"]),
     ]
 
 
 class Runner:
     def __init__(self, out: Callable[[str], None] = print, colour: bool = False) -> None:
-        self.running: dict[str, subprocess.Popen] = {}
+        self.running: dict[str, tuple[Spec, subprocess.Popen]] = {}
         self.stopping = threading.Event()
         self.exit_code = 0
         self._out = out
@@ -77,7 +84,7 @@ class Runner:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.running[spec.name] = process
+        self.running[spec.name] = (spec, process)
         reader = threading.Thread(target=self._relay, args=(spec.name, process), daemon=True)
         reader.start()
         self._readers.append(reader)
@@ -100,18 +107,18 @@ class Runner:
                 probe.settimeout(0.2)
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     return True
-            if self.running[web].poll() is not None:
+            if self.running[web][1].poll() is not None:
                 return False
             time.sleep(0.1)
         return False
 
     def stop(self) -> None:
-        """SIGINT to every process group, then SIGKILL to whatever outlives the grace."""
+        """Each process group its stop signal, then SIGKILL to whatever outlives the grace."""
         self.stopping.set()
-        for process in self.running.values():
-            _signal_group(process, signal.SIGINT)
+        for spec, process in self.running.values():
+            _signal_group(process, spec.stop_signal)
         deadline = time.monotonic() + GRACE_SECONDS
-        for name, process in self.running.items():
+        for name, (_, process) in self.running.items():
             try:
                 process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -127,22 +134,8 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
         os.killpg(process.pid, signum)
 
 
-def main(argv: list[str]) -> int:
-    port = int(argv[0]) if argv else 8000
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    # Celery warns at every start when run as root (containers, CI); there is no other user.
-    env.setdefault("PYTHONWARNINGS", "ignore:You're running the worker with superuser")
-    runner = Runner(out=lambda line: print(line, flush=True), colour=sys.stdout.isatty())
-
-    def interrupted(signum, frame) -> None:
-        if runner.stopping.is_set():
-            return
-        runner.stopping.set()
-        runner.say("system", "stopping (Ctrl-C)")
-
-    signal.signal(signal.SIGINT, interrupted)
-    signal.signal(signal.SIGTERM, interrupted)
-    web, others = processes(port)
+def serve(runner: Runner, web: Spec, others: list[Spec], port: int, env: dict[str, str]) -> int:
+    """Until Ctrl-C (`runner.stopping`) or until one process ends on its own."""
     runner.start(web, env)
     if runner.wait_until_listening(port, web.name):
         for spec in others:
@@ -151,6 +144,24 @@ def main(argv: list[str]) -> int:
         pass
     runner.stop()
     return runner.exit_code
+
+
+def main(argv: list[str]) -> int:
+    port = int(argv[0]) if argv else 8000
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # Celery warns at every start when run as root (containers, CI); there is no other user.
+    env.setdefault("PYTHONWARNINGS", "ignore:You're running the worker with superuser")
+    runner = Runner(out=lambda line: print(line, flush=True), colour=sys.stdout.isatty())
+
+    def interrupted(signum, frame) -> None:
+        if not runner.stopping.is_set():
+            runner.say("system", "stopping (Ctrl-C)")
+            runner.stopping.set()
+
+    signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
+    web, others = processes(port)
+    return serve(runner, web, others, port, env)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ class Spec:
     argv: list[str]
     # runserver takes SIGINT as a KeyboardInterrupt and beat as a shutdown.
     stop_signal: signal.Signals = signal.SIGINT
+    grace: float = GRACE_SECONDS
 
 
 def processes(port: int) -> tuple[Spec, list[Spec]]:
@@ -41,8 +42,10 @@ def processes(port: int) -> tuple[Spec, list[Spec]]:
     The worker's solo pool runs tasks in its main process: no pool children to stop on
     Ctrl-C (a prefork pool's children die on SIGTERM with ERROR lines), and an email the
     console backend prints shows as plain text under `worker`. It gets SIGQUIT, Celery's
-    cold shutdown: a warm one first waits out the 2 s poll of the filesystem broker. A
-    batch cut short is safe: its rows go back to pending (sweep_stuck_nudges)."""
+    cold shutdown, and a second later SIGKILL: on the filesystem broker the worker only
+    notices a shutdown between two 2-second polls, and a cold shutdown does nothing a kill
+    would not (that broker acknowledges nothing). A batch cut short is safe: its rows go
+    back to pending (sweep_stuck_nudges)."""
     python = sys.executable
     celery = [python, "-m", "celery", "-A", "config"]
     return Spec("web", [python, "manage.py", "runserver", f"127.0.0.1:{port}"]), [
@@ -50,6 +53,7 @@ def processes(port: int) -> tuple[Spec, list[Spec]]:
             "worker",
             [*celery, "worker", "--pool", "solo", "--loglevel", "INFO", *QUIET],
             stop_signal=signal.SIGQUIT,
+            grace=1.0,
         ),
         Spec("beat", [*celery, "beat", "--loglevel", "INFO"]),
     ]
@@ -113,18 +117,18 @@ class Runner:
         return False
 
     def stop(self) -> None:
-        """Each process group its stop signal, then SIGKILL to whatever outlives the grace."""
+        """Each process group its stop signal, then SIGKILL to whatever outlives its grace."""
         self.stopping.set()
+        pressed = time.monotonic()
         for spec, process in self.running.values():
             _signal_group(process, spec.stop_signal)
-        deadline = time.monotonic() + GRACE_SECONDS
-        for name, (_, process) in self.running.items():
+        for name, (spec, process) in self.running.items():
             try:
-                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+                process.wait(timeout=max(0.0, pressed + spec.grace - time.monotonic()))
             except subprocess.TimeoutExpired:
-                self.say("system", f"{name} did not stop in time: killing it")
                 _signal_group(process, signal.SIGKILL)
                 process.wait()
+                self.say("system", f"{name} killed after {spec.grace:g}s")
         for reader in self._readers:
             reader.join(timeout=1)
 
@@ -155,7 +159,7 @@ def main(argv: list[str]) -> int:
 
     def interrupted(signum, frame) -> None:
         if not runner.stopping.is_set():
-            runner.say("system", "stopping (Ctrl-C)")
+            runner.say("system", "stopping")
             runner.stopping.set()
 
     signal.signal(signal.SIGINT, interrupted)

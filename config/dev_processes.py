@@ -1,5 +1,5 @@
 """`make run`'s three processes: Django's development server first, then the Celery worker and
-beat once it listens, all in one terminal; Ctrl-C stops them all within a few seconds.
+beat once it listens, all in one terminal; Ctrl-C stops them all within GRACE_SECONDS.
 
     python -m config.dev_processes PORT
 
@@ -43,9 +43,9 @@ def processes(port: int) -> tuple[Spec, list[Spec]]:
     Ctrl-C (a prefork pool's children die on SIGTERM with ERROR lines), and an email the
     console backend prints shows as plain text under `worker`. It gets SIGQUIT, Celery's
     cold shutdown, and a second later SIGKILL: on the filesystem broker the worker only
-    notices a shutdown between two 2-second polls, and a cold shutdown does nothing a kill
-    would not (that broker acknowledges nothing). A batch cut short is safe: its rows go
-    back to pending (sweep_stuck_nudges)."""
+    notices a shutdown between two 2-second polls. Work cut short is safe either way: a
+    batch's rows go back to pending (sweep_stuck_nudges) and a send task lost on the way
+    is handed to a new one (requeue_lost_nudges)."""
     python = sys.executable
     celery = [python, "-m", "celery", "-A", "config"]
     return Spec("web", [python, "manage.py", "runserver", f"127.0.0.1:{port}"]), [
@@ -162,8 +162,10 @@ def main(argv: list[str]) -> int:
             runner.say("system", "stopping")
             runner.stopping.set()
 
-    signal.signal(signal.SIGINT, interrupted)
-    signal.signal(signal.SIGTERM, interrupted)
+    # The processes run in their own sessions, so a closed terminal (SIGHUP) must stop
+    # them from here too, or they would outlive it.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupted)
     web, others = processes(port)
     return serve(runner, web, others, port, env)
 

@@ -1,11 +1,14 @@
 # Kindling: one image for web, worker and beat.
 FROM python:3.12-slim-bookworm
 
+# DJANGO_DEBUG=0 makes every container production: it refuses to start without a real
+# DJANGO_SECRET_KEY and writes nothing outside /app/var.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     UV_PYTHON_DOWNLOADS=never \
     PATH=/opt/venv/bin:$PATH \
+    DJANGO_DEBUG=0 \
     KINDLING_VAR_DIR=/app/var
 
 RUN pip install --no-cache-dir uv==0.13.9 \
@@ -16,11 +19,13 @@ COPY pyproject.toml uv.lock .python-version ./
 RUN uv sync --frozen --no-dev --no-install-project
 
 COPY . .
-# collectstatic needs settings that say "production"; the real values come at run time.
-RUN DJANGO_SECRET_KEY=build-only SITE_URL=https://build.invalid \
-    python manage.py collectstatic --noinput \
-    && mkdir -p /app/var && chown -R kindling /app/var
+# collectstatic needs production settings; a throwaway key, since the real one comes at
+# run time and never lives in the image.
+RUN mkdir -p /app/var/staticfiles \
+    && DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+       SITE_URL=https://build.invalid python manage.py collectstatic --noinput \
+    && chown -R kindling /app/var
 
 USER kindling
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format demo bench-pages bench-nudges bench-first-start clean
+.PHONY: install run test test-fast lint format demo bench-pages bench-nudges bench-first-start backup restore clean
 
 # Python may cache compiled modules (.pyc, gitignored): the processes `make run` starts
 # then compile Django once between them, not once each (about a second per process).
@@ -30,9 +30,10 @@ $(VENV)/.installed-dev: pyproject.toml uv.lock | $(UV)
 
 install: $(VENV)/.installed-dev
 
-# migrate skips Django's system checks: runserver runs them a moment later.
+# migrate and load_content skip Django's system checks: runserver runs them a moment later.
 run: $(VENV)/.installed-app  ## web server first, then Celery worker and beat, on the embedded defaults
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput --skip-checks
+	DJANGO_DEBUG=1 $(PY) manage.py load_content --skip-checks
 	@echo ""
 	@echo "  Kindling is starting: open http://localhost:$(PORT)/"
 	@echo "  Emails (sign-up links, nudges) are printed below, in this terminal."
@@ -57,6 +58,7 @@ format: install
 
 demo: $(VENV)/.installed-app  ## two linked demo partners with a few weeks of content (DEBUG only)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py load_content
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 
 bench-pages: install  ## couple pages vs a trivial page under gunicorn on PostgreSQL (a few minutes)
@@ -67,6 +69,28 @@ bench-nudges: install  ## needs PostgreSQL and Redis: DATABASE_URL=postgres://..
 
 bench-first-start:  ## a fresh clone of HEAD to its first page with `make run`, then Ctrl-C (a minute)
 	python3 bench/first_start.py $(BENCH_ARGS)
+
+# Backups of the docker compose deployment's database (README, "Backup and restore").
+# tests/test_backup.py dumps and restores a real PostgreSQL database with these flags.
+COMPOSE ?= docker compose
+BACKUP_DIR ?= backups
+PG_DUMP_FLAGS := --format=custom --no-owner --no-privileges
+PG_RESTORE_FLAGS := --clean --if-exists --no-owner --no-privileges --exit-on-error
+
+# The dump is written aside first, so a failed one never looks like a backup.
+backup:  ## compose: dump the database into $(BACKUP_DIR)/kindling-<UTC time>.dump
+	mkdir -p $(BACKUP_DIR)
+	file=$(BACKUP_DIR)/kindling-$$(date -u +%Y%m%dT%H%M%SZ).dump; \
+	  $(COMPOSE) exec -T postgres pg_dump -U kindling -d kindling $(PG_DUMP_FLAGS) > "$$file.partial" \
+	  && mv "$$file.partial" "$$file" && echo "Saved $$file"
+
+restore:  ## compose: BACKUP=backups/kindling-....dump, into this stack (new or existing)
+	@test -f "$(BACKUP)" || { echo "usage: make restore BACKUP=$(BACKUP_DIR)/kindling-....dump"; exit 2; }
+	$(COMPOSE) stop web worker beat
+	$(COMPOSE) up -d postgres
+	until $(COMPOSE) exec -T postgres pg_isready -U kindling -d kindling; do sleep 1; done
+	$(COMPOSE) exec -T postgres pg_restore -U kindling -d kindling $(PG_RESTORE_FLAGS) < "$(BACKUP)"
+	$(COMPOSE) up -d
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule* .pytest_cache

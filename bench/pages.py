@@ -371,6 +371,7 @@ def prepare(
     recreate_database(database_url)
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_content", verbosity=0)
     seeded = seed_couple(days, date_nights)
     session_key = login_session(seeded.user)
     with connections["default"].cursor() as cursor:

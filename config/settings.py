@@ -14,11 +14,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KINDLING_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env(name: str, default: str = "") -> str:
@@ -41,6 +41,19 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+# Production is DJANGO_DEBUG=0 said out loud (the Dockerfile and .env.example say it).
+# Left unset, as under `make test`, Kindling runs on the embedded defaults below.
+PRODUCTION = env("DJANGO_DEBUG") != "" and not envbool("DJANGO_DEBUG", False)
+DEBUG = envbool("DJANGO_DEBUG", False)
+# The value .env.example ships with: a server started with it has not been configured.
+SECRET_KEY_PLACEHOLDER = "change-me-to-a-random-string-of-at-least-50-characters"  # noqa: S105
+SECRET_KEY_MIN_LENGTH = 50
+
+if not PRODUCTION:
+    # The embedded defaults keep their files here; production brings its own folders.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
 def _local_secret_key() -> str:
     # Local runs get a strong key that survives restarts without anyone choosing one.
     path = VAR_DIR / "secret_key"
@@ -50,8 +63,21 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-DEBUG = envbool("DJANGO_DEBUG", False)
-SECRET_KEY = env("DJANGO_SECRET_KEY") or _local_secret_key()
+def _production_secret_key() -> str:
+    # Every container must sign with the same key (the worker signs the unsubscribe and
+    # pause links the web container checks), so production never makes one up.
+    key = env("DJANGO_SECRET_KEY")
+    if not key or key == SECRET_KEY_PLACEHOLDER or len(key) < SECRET_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY must be set to a random value of at least "
+            f"{SECRET_KEY_MIN_LENGTH} characters when DJANGO_DEBUG=0 (see .env.example)."
+        )
+    return key
+
+
+SECRET_KEY = (
+    _production_secret_key() if PRODUCTION else env("DJANGO_SECRET_KEY") or _local_secret_key()
+)
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
 # HTTPS hardening follows the public address: a site served over https gets secure
@@ -59,7 +85,7 @@ SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
 HTTPS = SITE_URL.startswith("https://")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.KindlingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -153,8 +179,9 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"
 if not REDIS_URL:
     _broker_dir = Path(env("CELERY_FILESYSTEM_DIR", str(VAR_DIR / "broker")))
-    for _sub in ("queue", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    if not PRODUCTION:
+        for _sub in ("queue", "processed", "control"):
+            (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -271,7 +298,11 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    # Anyone can type someone else's address into these forms, and each one sends that
+    # address an email (a reset link, a verification link, "you already have an
+    # account"): a few an hour or a day per address, whoever asks.
+    "reset_password": "20/m/ip,3/h/key,10/d/key",
+    "confirm_email": "1/3m/key,5/d/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kindling"
@@ -288,7 +319,8 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # A production (https) site serves collected, hashed files (the Dockerfile runs
 # collectstatic); local runs and tests serve straight from the source folders.
@@ -315,7 +347,10 @@ SECURE_SSL_REDIRECT = HTTPS and envbool("DJANGO_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS and envbool("DJANGO_HSTS_PRELOAD", True)
+# Preloading is hard to undo (browsers ship the list for months), so only on request.
+SECURE_HSTS_PRELOAD = HTTPS and envbool("DJANGO_HSTS_PRELOAD", False)
+# check --deploy nags about preload; leaving it off is the considered default above.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -341,7 +376,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secrets": {"()": "config.logs.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -7,7 +7,6 @@ from couples import views as couple_views
 # The admin signs in through allauth, so its rate limits and two-factor login apply.
 admin.autodiscover()
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Kindling administration"
 
 urlpatterns = [
     path("", couple_views.landing, name="landing"),

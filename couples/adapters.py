@@ -7,7 +7,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         # Someone who opened an invitation before signing up or in lands back on it,
         # even when they verified their email in another tab.
-        token = request.session.get("pending_invitation")
-        if token:
-            return reverse("couples:invitation", args=[token])
+        if request.session.get("pending_invitation"):
+            return reverse("couples:pending_invitation")
         return super().get_login_redirect_url(request)

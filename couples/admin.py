@@ -28,6 +28,8 @@ class MembershipInline(admin.TabularInline):
 class CoupleAdmin(admin.ModelAdmin):
     list_display = ["id", "status", "created_at", "ended_at"]
     list_filter = ["status"]
+    # Not the name or the anniversary: those are the couple's own words.
+    fields = ["id", "timezone", "status", "created_at", "ended_at"]
     readonly_fields = ["id", "created_at", "ended_at"]
     inlines = [MembershipInline]
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 from django import forms
 from django.utils import timezone
@@ -23,6 +25,32 @@ def timezone_field(label: str, help_text: str = "", *, guess: bool = False) -> f
     )
 
 
+# Something that reads as an address: a scheme, www., an @, or a dotted host name with a
+# top-level part of two or more letters ("evil.example", "bit.ly"), while "J.R." passes.
+ADDRESS_LIKE = re.compile(r"://|\bwww\.|@|\w\.[^\W\d_]{2,}\b")
+
+
+def clean_display_name(raw: str) -> str:
+    """A display name is plain text: it appears in emails to people who may not know
+    Kindling yet, so it must not be able to pass for a link, markup or a message."""
+    name = raw.strip()
+    if not name:
+        raise forms.ValidationError("Please enter a name your partner will recognise.")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        raise forms.ValidationError(
+            "Your name holds characters we cannot show, such as line breaks or invisible "
+            "marks. Please type it again."
+        )
+    if ADDRESS_LIKE.search(name):
+        raise forms.ValidationError(
+            "Please leave web and email addresses out of your name; use the name your "
+            "partner knows you by."
+        )
+    if re.search(r"[<>{}\[\]\\]", name):
+        raise forms.ValidationError("Please use letters, spaces and simple punctuation only.")
+    return name
+
+
 class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
@@ -37,8 +65,11 @@ class SignupForm(forms.Form):
         guess=True,
     )
 
+    def clean_display_name(self) -> str:
+        return clean_display_name(self.cleaned_data["display_name"])
+
     def signup(self, request, user: User) -> None:
-        user.display_name = self.cleaned_data["display_name"].strip()
+        user.display_name = self.cleaned_data["display_name"]
         user.timezone = self.cleaned_data["timezone"]
         user.save(update_fields=["display_name", "timezone"])
 
@@ -51,10 +82,7 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "timezone"]
 
     def clean_display_name(self) -> str:
-        name = self.cleaned_data["display_name"].strip()
-        if not name:
-            raise forms.ValidationError("Please enter a name your partner will recognise.")
-        return name
+        return clean_display_name(self.cleaned_data["display_name"])
 
 
 class CoupleForm(forms.ModelForm):

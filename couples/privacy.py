@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from types import ModuleType
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -13,9 +14,6 @@ from django.contrib.admin.models import LogEntry
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
-
-from practices import privacy as practices_privacy
-from reminders import privacy as reminders_privacy
 
 from . import services
 from .models import Couple, Invitation, Membership, User
@@ -30,7 +28,15 @@ MODELS = {
     LogEntry: "not exported: staff audit trail",
 }
 
-APPS = [practices_privacy, reminders_privacy]
+# The privacy modules of the apps built on couples (practices, reminders), each with its
+# MODELS, export(user) and erase(user). Each app registers its own from AppConfig.ready,
+# so couples knows nothing about them; erasure runs them in INSTALLED_APPS order.
+APPS: list[ModuleType] = []
+
+
+def register(module: ModuleType) -> None:
+    if module not in APPS:
+        APPS.append(module)
 
 
 def covered_models() -> dict:

@@ -8,19 +8,37 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .limits import Limit
 from .models import Couple, Invitation, Membership, User
+from .signals import couple_ended, invitation_created
 
 log = logging.getLogger(__name__)
 
 # No 0/O, 1/I/L or 5/S: a code read aloud or copied from a phone survives the trip.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 CODE_LENGTH = 8
-MAX_WRONG_CODES = 5
-WRONG_CODE_WINDOW = 15 * 60
+WRONG_CODES = Limit("pairing-code-failures", 5, 15 * 60)
+
+# Invitation emails go to people who have not agreed to hear from us: few of them, and
+# never to one address again and again. Sharing a link sends nothing, so only the cap
+# on open invitations applies to it.
+INVITATION_EMAIL_LIMITS = [
+    (
+        Limit("invitation-emails-hour", 5, 60 * 60),
+        "You have sent five invitations in the past hour, so this one was not sent. "
+        "Please try again later, or share a link instead.",
+    ),
+    (
+        Limit("invitation-emails-day", 20, 24 * 60 * 60),
+        "You have sent twenty invitations today, so this one was not sent. "
+        "Please try again tomorrow, or share a link instead.",
+    ),
+]
+INVITATIONS_TO_ONE_ADDRESS = Limit("invitation-emails-address", 3, 24 * 60 * 60)
+MAX_OPEN_INVITATIONS = 5
 
 
 class InvitationError(Exception):
@@ -68,12 +86,16 @@ def _check_can_invite(inviter: User) -> Couple:
     return couple
 
 
-def invite_by_link(inviter: User, email: str = "") -> tuple[Invitation, str]:
-    """Create a 7-day, single-use link invitation. Returns it with the raw token, which is
-    never stored and so can only be shown or emailed now."""
-    if email and email.lower() == inviter.email.lower():
-        raise InvitationError("That is your own email address. Enter your partner's instead.")
-    couple = _check_can_invite(inviter)
+def _check_open_invitations(couple: Couple) -> None:
+    open_links = couple.invitations.open().filter(kind=Invitation.Kind.LINK)
+    if open_links.count() >= MAX_OPEN_INVITATIONS:
+        raise InvitationError(
+            f"You have {MAX_OPEN_INVITATIONS} open invitations. "
+            "Withdraw one below before making another."
+        )
+
+
+def _new_link_invitation(inviter: User, couple: Couple, email: str) -> tuple[Invitation, str]:
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         couple=couple,
@@ -84,6 +106,57 @@ def invite_by_link(inviter: User, email: str = "") -> tuple[Invitation, str]:
         expires_at=timezone.now() + dt.timedelta(days=settings.KINDLING_INVITATION_LINK_DAYS),
     )
     return invitation, token
+
+
+def invite_by_link(inviter: User) -> tuple[Invitation, str]:
+    """Create a 7-day, single-use link for the inviter to share. Returns it with the raw
+    token, which is never stored and so can only be shown now."""
+    couple = _check_can_invite(inviter)
+    _check_open_invitations(couple)
+    return _new_link_invitation(inviter, couple, "")
+
+
+def invite_by_email(inviter: User, email: str) -> Invitation:
+    """Create a 7-day, single-use link invitation and have the outbox email it.
+
+    The request neither sends the email nor keeps the link: the token made here is
+    thrown away, and the email's renderer mints the real one as it sends
+    (`issue_emailed_link`). So the raw token exists only in the email, never in the
+    database or the broker, and until the email goes out no link works at all.
+    """
+    if email.lower() == inviter.email.lower():
+        raise InvitationError("That is your own email address. Enter your partner's instead.")
+    couple = _check_can_invite(inviter)
+    _check_open_invitations(couple)
+    for limit, refusal in INVITATION_EMAIL_LIMITS:
+        if not limit.take(inviter.pk):
+            raise InvitationError(refusal)
+    if not INVITATIONS_TO_ONE_ADDRESS.take(email.lower()):
+        raise InvitationError(
+            "That address has had three invitations today, so this one was not sent. "
+            "Please try again tomorrow, or share a link instead."
+        )
+    with transaction.atomic():
+        invitation, _ = _new_link_invitation(inviter, couple, email)
+        invitation_created.send(sender=Invitation, invitation=invitation)
+    return invitation
+
+
+def issue_emailed_link(invitation_id: int) -> tuple[Invitation, str] | None:
+    """Give an emailed invitation a fresh token, for the email about to be sent, if it
+    is still open. A retried email gets a new token and the earlier one stops working:
+    usually the earlier email never left, and if it did (a worker died just after
+    sending it), the newer email holds the link that works."""
+    token = secrets.token_urlsafe(32)
+    issued = (
+        Invitation.objects.open()
+        .filter(pk=invitation_id, kind=Invitation.Kind.LINK, couple__status=Couple.Status.ACTIVE)
+        .exclude(email="")
+        .update(token_hash=hash_token(token))
+    )
+    if issued != 1:
+        return None
+    return Invitation.objects.select_related("inviter").get(pk=invitation_id), token
 
 
 def create_pairing_code(inviter: User) -> Invitation:
@@ -188,12 +261,8 @@ def accept_invitation(invitation_id: int, user: User) -> Couple:
     return couple
 
 
-def _wrong_code_key(user: User) -> str:
-    return f"pairing-code-failures:{user.pk}"
-
-
 def pairing_attempts_left(user: User) -> int:
-    return max(0, MAX_WRONG_CODES - cache.get(_wrong_code_key(user), 0))
+    return WRONG_CODES.left(user.pk)
 
 
 def redeem_pairing_code(raw_code: str, user: User) -> Couple:
@@ -210,9 +279,7 @@ def redeem_pairing_code(raw_code: str, user: User) -> Couple:
         else None
     )
     if invitation is None:
-        key = _wrong_code_key(user)
-        cache.add(key, 0, WRONG_CODE_WINDOW)
-        cache.incr(key)
+        WRONG_CODES.hit(user.pk)
         raise InvitationError(
             "That code does not match any invitation. Check it with your partner; "
             "codes look like ABCD-EFGH."
@@ -229,8 +296,6 @@ def revoke_invitation(invitation: Invitation) -> None:
 def end_couple(couple: Couple) -> bool:
     """End the couple: memberships close, open invitations are withdrawn, and both
     partners get one neutral email. Returns False if it had already ended."""
-    from reminders.outbox import queue_couple_ended_notices
-
     with transaction.atomic():
         now = timezone.now()
         if (
@@ -242,7 +307,7 @@ def end_couple(couple: Couple) -> bool:
             return False  # the other partner got there first
         Membership.objects.filter(couple=couple, active=True).update(active=False)
         couple.invitations.open().update(revoked_at=now)
-        queue_couple_ended_notices(couple, now)
+        couple_ended.send(sender=Couple, couple=couple, ended_at=now)
     couple.status, couple.ended_at = Couple.Status.ENDED, now
     return True
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import logging
 from uuid import UUID
 
 from allauth.account.decorators import reauthentication_required
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.celery import app as celery_app
 from practices.tips import TIPS
-from reminders.emails import make_message
 
 from . import privacy, services
 from .access import archive_access, current_access
@@ -31,8 +29,6 @@ from .forms import (
 )
 from .links import site_url
 from .models import Couple, Invitation
-
-log = logging.getLogger(__name__)
 
 PENDING_INVITATION = "pending_invitation"
 
@@ -80,24 +76,6 @@ def _invite_link(token: str) -> str:
     return site_url("couples:invitation", token)
 
 
-def _send_invitation_email(request: HttpRequest, invitation: Invitation, link: str) -> None:
-    message = make_message(
-        "invitation",
-        {"inviter": request.user, "link": link, "invitation": invitation},
-        to=invitation.email,
-    )
-    try:
-        message.send()
-    except Exception as exc:
-        log.warning("invitation email failed: %s", type(exc).__name__)
-        messages.warning(
-            request,
-            "We could not send the email just now. Copy the link below and send it yourself.",
-        )
-    else:
-        messages.success(request, f"Invitation sent to {invitation.email}.")
-
-
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
     access = current_access(request.user)
@@ -110,13 +88,21 @@ def invite(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "email" and email_form.is_valid():
-                invitation, token = services.invite_by_link(
-                    request.user, email_form.cleaned_data["email"]
-                )
-                link = _invite_link(token)
-                _send_invitation_email(request, invitation, link)
-                request.session["new_invite_link"] = link
-                return redirect("couples:invite")
+                try:
+                    invitation = services.invite_by_email(
+                        request.user, email_form.cleaned_data["email"]
+                    )
+                except services.InvitationError as exc:
+                    # Said next to the address, which stays typed in for another try.
+                    email_form.add_error("email", str(exc))
+                else:
+                    # The outbox sends it, so a slow mail server never holds up this page.
+                    messages.success(
+                        request,
+                        f"Your invitation to {invitation.email} is on its way. "
+                        "If it does not arrive, withdraw it below and share a link instead.",
+                    )
+                    return redirect("couples:invite")
             if action == "link":
                 _, token = services.invite_by_link(request.user)
                 request.session["new_invite_link"] = _invite_link(token)
@@ -159,7 +145,6 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """GET only shows what accepting means (mail scanners follow links); POST accepts."""
     found = services.find_link_invitation(token)
-    user = request.user if request.user.is_authenticated else None
     if found is None:
         return render(
             request,
@@ -167,15 +152,42 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             {"reason": "This invitation link is not valid. Check that you copied all of it."},
             status=404,
         )
+    return _invitation_page(request, found)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def pending_invitation(request: HttpRequest) -> HttpResponse:
+    """The invitation this browser opened, found again after sign-up or login by its id
+    in the session: the link's secret is never kept, nor put in a `next` address."""
+    found = (
+        Invitation.objects.select_related("couple", "inviter")
+        .filter(kind=Invitation.Kind.LINK, pk=request.session.get(PENDING_INVITATION))
+        .first()
+    )
+    if found is None:
+        return render(
+            request,
+            "couples/invitation_invalid.html",
+            {"reason": "We could not find your invitation. Open the link you were sent again."},
+            status=404,
+        )
+    return _invitation_page(request, found)
+
+
+def _invitation_page(request: HttpRequest, found: Invitation) -> HttpResponse:
+    user = request.user if request.user.is_authenticated else None
     problem = services.invitation_problem(found, user)
     if problem:
         request.session.pop(PENDING_INVITATION, None)
         return render(request, "couples/invitation_invalid.html", {"reason": problem}, status=410)
+    # Remembered across sign-up and email verification, which may happen elsewhere.
+    request.session[PENDING_INVITATION] = found.pk
     if user is None:
-        # Remember it across sign-up and email verification, which may happen elsewhere.
-        request.session[PENDING_INVITATION] = token
         if request.method == "POST":
-            return redirect(f"{reverse('account_login')}?next={request.path}")
+            return redirect(
+                f"{reverse('account_login')}?next={reverse('couples:pending_invitation')}"
+            )
         return render(request, "couples/invitation.html", {"invitation": found})
     if request.method == "POST":
         try:
@@ -186,7 +198,6 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         request.session.pop(PENDING_INVITATION, None)
         messages.success(request, f"You and {couple.partner_of(user)} are linked. Welcome home.")
         return redirect("practices:home")
-    request.session[PENDING_INVITATION] = token
     return render(request, "couples/invitation.html", {"invitation": found})
 
 
@@ -252,6 +263,8 @@ def archive(request: HttpRequest, couple_id: UUID) -> HttpResponse:
     return render(request, "couples/archive.html", {"access": access})
 
 
+# Everything a person wrote and received, in one file: worth a fresh password, like deletion.
+@reauthentication_required
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(

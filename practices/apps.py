@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PracticesConfig(AppConfig):
     name = "practices"
     verbose_name = "Practices"
+
+    def ready(self) -> None:
+        from couples import privacy as couples_privacy
+
+        from . import privacy
+
+        couples_privacy.register(privacy)

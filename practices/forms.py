@@ -122,6 +122,12 @@ class AnswerForm(forms.Form):
         widget=counted_textarea(ANSWER_MAX_LENGTH, "answer-count", rows=5),
         error_messages={"required": "Please write your answer first; it cannot be empty."},
     )
+    # The prompt on the page when the answer was written (see services.answer_question).
+    prompt = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "This page is out of date. Open today's question again."},
+    )
 
     def clean_body(self) -> str:
         return clean_text(self.cleaned_data["body"], "answer")
@@ -205,6 +211,23 @@ class DateNightForm(forms.Form):
             "notes": data["notes"].strip(),
             "idea": data["idea"],
         }
+
+
+class DateNightEditForm(DateNightForm):
+    # When the date was last saved, as the editor saw it (see services.edit_date).
+    version = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "This page is out of date. Open the date again."},
+    )
+
+    def clean_version(self) -> dt.datetime:
+        try:
+            seen = dt.datetime.fromisoformat(self.cleaned_data["version"])
+        except ValueError:
+            raise ValidationError("This page is out of date. Open the date again.") from None
+        if seen.tzinfo is None:
+            raise ValidationError("This page is out of date. Open the date again.")
+        return seen
 
 
 class ReflectionForm(forms.Form):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -40,13 +38,24 @@ class Prompt(models.Model):
         related_name="prompts_written",
     )
     active = models.BooleanField(default=True, help_text="Inactive prompts are never asked.")
+    # The permanent key of a shipped prompt in content/prompts.json (see library.py);
+    # empty for a couple's own prompts and for those staff add.
+    shipped_key = models.CharField(max_length=60, blank=True, editable=False)
+    shipped_digest = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["tip", "depth", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipped_key"], condition=~models.Q(shipped_key=""), name="prompt_key_once"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.text
+        # Not the text: a couple's own prompt is theirs, and this string shows in the admin
+        # (delete confirmations list every related row by it).
+        return f"Prompt {self.pk}"
 
 
 class FavoritePrompt(models.Model):
@@ -68,7 +77,11 @@ class FavoritePrompt(models.Model):
 class DailyQuestion(models.Model):
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="questions")
     # RESTRICT, not PROTECT: a couple's own prompt may go when the whole couple goes.
-    prompt = models.ForeignKey(Prompt, on_delete=models.RESTRICT, related_name="questions")
+    # Empty only in an archive, once the partner who wrote the prompt deleted their account
+    # (their words go; the question and the other partner's answer stay).
+    prompt = models.ForeignKey(
+        Prompt, on_delete=models.RESTRICT, null=True, related_name="questions"
+    )
     day = models.DateField(help_text="The day in the couple's home time zone.")
     swapped = models.BooleanField(default=False)
     discussed_at = models.DateTimeField(null=True, blank=True)
@@ -166,9 +179,17 @@ class DateIdea(models.Model):
     learn_new = models.BooleanField("learn something new", default=False)
     no_screens = models.BooleanField(default=False)
     free = models.BooleanField(default=False)
+    # The permanent key of a shipped idea in content/date_ideas.json (see library.py).
+    shipped_key = models.CharField(max_length=60, blank=True, editable=False)
+    shipped_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipped_key"], condition=~models.Q(shipped_key=""), name="idea_key_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -178,6 +199,18 @@ class DateIdea(models.Model):
         return [(key, label) for key, label in self.TAGS.items() if getattr(self, key)]
 
 
+class ShippedRelease(models.Model):
+    """Which release of a shipped catalog (prompts, date ideas) this database holds."""
+
+    catalog = models.CharField(max_length=20, unique=True)
+    version = models.PositiveIntegerField(default=0)
+    digest = models.CharField(max_length=64, blank=True)
+    loaded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.catalog} version {self.version}"
+
+
 class DateNight(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
@@ -185,9 +218,11 @@ class DateNight(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="dates")
+    # A shared plan that holds both partners' reflections: it outlives its planner's account.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="dates_planned",
     )
     title = models.CharField(max_length=120)
@@ -243,17 +278,16 @@ class DateReflection(models.Model):
         return f"Reflection on date {self.date_night_id} by user {self.user_id}"
 
 
-def new_calendar_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 class CalendarFeed(models.Model):
-    """A private calendar subscription URL per user; regenerating it kills the old one."""
+    """A private calendar subscription URL per user; regenerating it kills the old one.
+
+    Only a SHA-256 of the URL's secret is kept (as for invitations): a database leak
+    reveals no usable address, and the address is shown once, when it is made."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

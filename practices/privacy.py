@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from couples.models import User
 
@@ -24,7 +24,8 @@ MODELS = {
     DailyQuestion: "exported: the questions of the person's couples",
     Prompt: "exported: prompts the person wrote",
     FavoritePrompt: "exported",
-    DateNight: "exported: dates of the person's couples",
+    DateNight: "exported: dates of the person's couples; kept, without the planner, when "
+    "the planner's account is deleted",
     DateReflection: "exported: own reflections and the partner's",
     CalendarFeed: "exported: that a feed exists, never its secret",
 }
@@ -60,8 +61,8 @@ def export(user: User) -> dict:
         mine = next((a for a in answers if a.user_id == user.pk), None)
         row = {
             "day": question.day,
-            "question": question.prompt.text,
-            "tip": question.prompt.tip,
+            "question": question.prompt.text if question.prompt else None,
+            "tip": question.prompt.tip if question.prompt else None,
             "talked_about_at": question.discussed_at,
             "my_answer": mine.body if mine else None,
         }
@@ -98,7 +99,7 @@ def export(user: User) -> dict:
                 "place": d.place,
                 "notes": d.notes,
                 "status": d.status,
-                "planned_by": d.created_by.name,
+                "planned_by": d.created_by.name if d.created_by else None,
                 "reflections": [
                     {"by": r.user.name, "rating": r.rating, "body": r.body}
                     for r in d.reflections.all()
@@ -111,9 +112,10 @@ def export(user: User) -> dict:
 
 
 def erase(user: User) -> None:
-    """Prompts the person wrote go, with the daily questions that asked them (a library
-    prompt is protected from deletion, so these are removed explicitly). Everything else
-    they wrote goes by cascade when the account is deleted."""
+    """The prompts the person wrote go; the days they were asked stay, without them, so the
+    partner keeps their answers. Everything else the person wrote (notes, answers,
+    reflections) goes by cascade with the account; what the partner wrote stays, down to
+    their reflections on dates this person planned (DateNight.created_by is SET_NULL)."""
     own = Prompt.objects.filter(author=user)
-    DailyQuestion.objects.filter(Q(prompt__in=own)).delete()
+    DailyQuestion.objects.filter(prompt__in=own).update(prompt=None)
     own.delete()

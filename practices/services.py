@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from couples.models import Couple, User
+from couples.services import hash_token
 
 from .models import (
     Answer,
@@ -20,7 +22,6 @@ from .models import (
     FavoritePrompt,
     GratitudeNote,
     Prompt,
-    new_calendar_token,
 )
 from .signals import note_delivered
 
@@ -131,7 +132,8 @@ def next_prompt(couple: Couple, exclude: int | None = None) -> Prompt:
     candidates = prompts_for(couple)
     if exclude:
         candidates = candidates.exclude(pk=exclude)
-    used = DailyQuestion.objects.filter(couple=couple).values("prompt_id")
+    # Not the empty links: NOT IN over a NULL would exclude every prompt.
+    used = DailyQuestion.objects.filter(couple=couple, prompt__isnull=False).values("prompt_id")
     prompt = candidates.exclude(pk__in=used).order_by("?").first()
     if prompt is None:
         prompt = (
@@ -165,22 +167,29 @@ def todays_question(couple: Couple, today: dt.date | None = None) -> DailyQuesti
         return DailyQuestion.objects.select_related("prompt").get(couple=couple, day=today)
 
 
-def _is_unanswered(question: DailyQuestion) -> bool:
-    return not question.answers.exists()
+def _lock_question(question: DailyQuestion) -> DailyQuestion:
+    """Take the question's row lock. Swapping, picking and answering all go through it,
+    so each sees what the one before it did: nobody swaps a question that was answered a
+    moment ago, and nobody's answer lands on a prompt they never saw."""
+    return DailyQuestion.objects.select_for_update().get(pk=question.pk)
+
+
+def _check_can_change(question: DailyQuestion, couple: Couple) -> None:
+    if question.day != couple.local_today():
+        raise PracticeError("Only today's question can change. Earlier ones stay as they were.")
+    if question.answers.exists():
+        raise PracticeError("Someone has already answered today's question, so it stays.")
 
 
 def swap_question(question: DailyQuestion) -> DailyQuestion:
     """Either partner may swap today's question once, before anyone has answered."""
-    if not _is_unanswered(question):
-        raise PracticeError("Someone has already answered, so this question stays.")
-    prompt = next_prompt(question.couple, exclude=question.prompt_id)
-    if (
-        DailyQuestion.objects.filter(pk=question.pk, swapped=False).update(
-            prompt=prompt, swapped=True
-        )
-        != 1
-    ):
-        raise PracticeError("Today's question has already been swapped once.")
+    with transaction.atomic():
+        locked = _lock_question(question)
+        if locked.swapped:
+            raise PracticeError("Today's question has already been swapped once.")
+        _check_can_change(locked, question.couple)
+        prompt = next_prompt(question.couple, exclude=locked.prompt_id)
+        DailyQuestion.objects.filter(pk=locked.pk).update(prompt=prompt, swapped=True)
     question.prompt, question.swapped = prompt, True
     return question
 
@@ -189,18 +198,28 @@ def pick_question(question: DailyQuestion, prompt: Prompt) -> DailyQuestion:
     """Choose a particular prompt for today while nobody has answered."""
     if not prompts_for(question.couple).filter(pk=prompt.pk).exists():
         raise PracticeError("That prompt is not available.")
-    if not _is_unanswered(question):
-        raise PracticeError("Someone has already answered today's question, so it stays.")
-    DailyQuestion.objects.filter(pk=question.pk).update(prompt=prompt)
+    with transaction.atomic():
+        _check_can_change(_lock_question(question), question.couple)
+        DailyQuestion.objects.filter(pk=question.pk).update(prompt=prompt)
     question.prompt = prompt
     return question
 
 
-def answer_question(question: DailyQuestion, user: User, body: str) -> Answer:
+def answer_question(
+    question: DailyQuestion, user: User, body: str, seen_prompt: int | None = None
+) -> Answer:
     """Write or rewrite your answer. Once both have answered the answers are locked, so
-    nobody edits theirs after reading the other's."""
+    nobody edits theirs after reading the other's. `seen_prompt` is the prompt the writer
+    was looking at: if the question was swapped since, the answer is refused rather than
+    filed under a question they never read."""
     with transaction.atomic():
-        answers = {a.user_id: a for a in question.answers.select_for_update()}
+        locked = _lock_question(question)
+        if seen_prompt is not None and locked.prompt_id != seen_prompt:
+            raise PracticeError(
+                "Today's question changed while you were writing. Here is the new one; "
+                "what you wrote is still in the box."
+            )
+        answers = {a.user_id: a for a in locked.answers.all()}
         mine = answers.get(user.pk)
         if mine is not None and len(answers) == 2:
             raise PracticeError("You have both answered, so the answers are settled.")
@@ -248,6 +267,23 @@ def plan_date(couple: Couple, user: User, **fields) -> DateNight:
     return DateNight.objects.create(couple=couple, created_by=user, **fields)
 
 
+class DateChanged(PracticeError):
+    """The date was saved by someone else since the editor opened it."""
+
+
+def edit_date(date_night: DateNight, seen_version: dt.datetime, **fields) -> None:
+    """Save an edit only if the date is still as the editor saw it (`seen_version` is its
+    `updated_at` then): when both partners edit at once, the second save is refused
+    instead of quietly undoing the first."""
+    if (
+        DateNight.objects.filter(
+            pk=date_night.pk, status=DateNight.Status.PLANNED, updated_at=seen_version
+        ).update(**fields, updated_at=timezone.now())
+        != 1
+    ):
+        raise DateChanged("This date changed while you were editing it.")
+
+
 def set_date_status(date_night: DateNight, status: str) -> None:
     allowed = {
         DateNight.Status.CANCELLED: [DateNight.Status.PLANNED],
@@ -277,13 +313,15 @@ def reflect_on_date(date_night: DateNight, user: User, rating: int, body: str) -
     return reflection
 
 
-def calendar_feed(user: User) -> CalendarFeed:
-    feed, _ = CalendarFeed.objects.get_or_create(user=user)
-    return feed
+def new_calendar_feed(user: User) -> str:
+    """Make the person's private calendar address, or a new one in place of the old, and
+    return its secret. Only its hash is stored, so this is the one time it is known."""
+    token = secrets.token_urlsafe(24)
+    CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token_hash": hash_token(token), "created_at": timezone.now()}
+    )
+    return token
 
 
-def regenerate_calendar_feed(user: User) -> CalendarFeed:
-    feed = calendar_feed(user)
-    feed.token = new_calendar_token()
-    feed.save(update_fields=["token"])
-    return feed
+def find_calendar_feed(token: str) -> CalendarFeed | None:
+    return CalendarFeed.objects.select_related("user").filter(token_hash=hash_token(token)).first()

@@ -60,3 +60,7 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     readonly_fields = ["next_nudge_at", "updated_at"]
+
+    def save_model(self, request, obj: ReminderPreference, form, change: bool) -> None:
+        obj.reschedule()
+        super().save_model(request, obj, form, change)

@@ -9,11 +9,21 @@ class RemindersConfig(AppConfig):
         from allauth.account.signals import email_confirmed
         from django.db.models.signals import post_save
 
+        from couples import privacy as couples_privacy
         from couples.models import User
+        from couples.signals import couple_ended, invitation_created
         from practices.signals import note_delivered
 
-        from . import receivers, renderers  # noqa: F401 (renderers registers the email builders)
+        # renderers and invitations register their email builders; tasks registers the
+        # send task that outbox.enqueue_send finds by name, in the web process too.
+        from . import invitations, privacy, receivers, renderers, tasks  # noqa: F401
+
+        couples_privacy.register(privacy)
 
         email_confirmed.connect(receivers.create_preferences, dispatch_uid="reminders-prefs")
         note_delivered.connect(receivers.queue_note_alert, dispatch_uid="reminders-note")
+        couple_ended.connect(receivers.queue_couple_ended_notices, dispatch_uid="reminders-ended")
+        invitation_created.connect(
+            receivers.queue_invitation_email, dispatch_uid="reminders-invitation"
+        )
         post_save.connect(receivers.follow_time_zone, sender=User, dispatch_uid="reminders-tz")

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery, UUIDField
 from django.utils import timezone
 
+from couples.limits import Limit
 from couples.models import Couple, Membership
 from practices.models import Answer, DateNight, GratitudeNote
 from practices.tips import Tip
@@ -37,6 +38,12 @@ LATE_AFTER = dt.timedelta(hours=3)
 NO_DATE_FOR = dt.timedelta(days=21)
 UNTHANKED_NOTE_WITHIN = dt.timedelta(days=14)
 GROUPED_UPDATES = 4
+# Emails one partner's actions send the other. A burst of notes, or a weekend full of
+# planned dates, all arrives in the app; only this many emails a person about them. The
+# rest are logged as skipped, so the dispatcher does not come back to them.
+NOTE_ALERTS = Limit("note-alerts", 6, 60 * 60)
+DATE_REMINDERS = Limit("date-reminders", 4, 24 * 60 * 60)
+OVER_LIMIT = "over the limit for this kind of email; it arrived in the app only"
 MAX_LEAD = dt.timedelta(hours=max(hours for hours, _ in LEAD_HOURS))
 
 
@@ -219,6 +226,13 @@ def _boosts(prefs: list[ReminderPreference], now: dt.datetime) -> dict[int, set[
     return found
 
 
+def _within(limit: Limit, user_id: int) -> dict:
+    """A new row's status: pending, or skipped once the person has had enough of these."""
+    if limit.take(user_id):
+        return {}
+    return {"status": Nudge.Status.SKIPPED, "error": OVER_LIMIT}
+
+
 def queue_date_reminders(now: dt.datetime) -> int:
     """A reminder to each partner who wants one, once a planned date is within their
     lead time. Three small queries a minute: dates starting soon, their couples'
@@ -268,6 +282,7 @@ def queue_date_reminders(now: dt.datetime) -> int:
                         object_id=date.pk,
                         created_at=now,
                         queued_at=now,
+                        **_within(DATE_REMINDERS, user_id),
                     )
                 )
     if not rows:
@@ -297,6 +312,7 @@ def queue_note_alert(note: GratitudeNote) -> list[int]:
         tip=Tip.GRATITUDE,
         slot=note.delivered_at,
         object_id=note.pk,
+        **_within(NOTE_ALERTS, note.recipient_id),
     )
     Nudge.objects.bulk_create([row], ignore_conflicts=True)
     ids = _pending_ids([row])

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.db import transaction
 
 from couples.forms import timezone_field
 from couples.models import User
@@ -73,15 +74,21 @@ class ReminderPreferenceForm(forms.ModelForm):
         return data
 
     def save(self, commit: bool = True) -> ReminderPreference:
+        """Save the settings and the person's zone, and reschedule. With commit=False
+        nothing is written: `pref.user` carries the new zone, and the caller saves both
+        (the user first, then the preference)."""
         pref = super().save(commit=False)
         pref.days = sorted(self.cleaned_data["days"])
         pref.tips = [tip for tip in Tip.values if tip in self.cleaned_data["tips"]]
-        if self.user.timezone != self.cleaned_data["timezone"]:
-            self.user.timezone = self.cleaned_data["timezone"]
-            self.user.save(update_fields=["timezone"])
+        zone_changed = self.user.timezone != self.cleaned_data["timezone"]
+        self.user.timezone = self.cleaned_data["timezone"]
         pref.user = self.user
+        pref.reschedule()
         if commit:
-            pref.save()
+            with transaction.atomic():
+                if zone_changed:
+                    self.user.save(update_fields=["timezone"])
+                pref.save()
         return pref
 
 

@@ -27,8 +27,10 @@ class ReminderPreference(models.Model):
     """What one person wants to hear from Kindling, and when their next nudge is due.
 
     `next_nudge_at` is the next slot at which the dispatcher has something to decide for
-    this person: a nudge day, or Sunday for the digest. It is recomputed whenever the
-    preference is saved and each time the dispatcher handles a slot.
+    this person: a nudge day, or Sunday for the digest. Whoever changes what the schedule
+    depends on (the settings, a pause, the person's zone) calls `reschedule()` before
+    saving, and the dispatcher moves it on each time it handles a slot; `save()` itself
+    does nothing behind the caller's back.
     """
 
     user = models.OneToOneField(
@@ -42,7 +44,9 @@ class ReminderPreference(models.Model):
         "paused until", null=True, blank=True, help_text="Nudges and digests resume on this day."
     )
     note_alerts = models.BooleanField("tell me when a note arrives", default=True)
-    note_text_in_email = models.BooleanField("include the note's text", default=True)
+    # Off by default: email is the least private way we reach anyone (providers, shared
+    # inboxes, lock-screen previews), so the alert only says that a note is waiting.
+    note_text_in_email = models.BooleanField("include the note's text in the email", default=False)
     date_reminders = models.BooleanField("remind me before a date night", default=True)
     date_lead_hours = models.PositiveSmallIntegerField(
         "how long before", choices=LEAD_HOURS, default=24
@@ -64,11 +68,11 @@ class ReminderPreference(models.Model):
     def __str__(self) -> str:
         return f"Reminder preferences of user {self.user_id}"
 
-    def save(self, *args, **kwargs) -> None:
-        self.next_nudge_at = self.compute_next(timezone.now())
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "next_nudge_at", "updated_at"}
-        super().save(*args, **kwargs)
+    def reschedule(self, now: dt.datetime | None = None) -> dt.datetime | None:
+        """Set `next_nudge_at` to the next slot the settings give after `now`. It only
+        changes the instance: the caller saves it, with its own changes."""
+        self.next_nudge_at = self.compute_next(now or timezone.now())
+        return self.next_nudge_at
 
     def schedule_days(self) -> set[int]:
         days = set(self.days) if self.nudges_enabled and self.tips else set()
@@ -119,6 +123,7 @@ class Nudge(models.Model):
         DATE = "date", "Date reminder"
         DIGEST = "digest", "Weekly digest"
         NOTICE = "notice", "Account notice"
+        INVITE = "invite", "Invitation"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -127,6 +132,8 @@ class Nudge(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
 
+    # The recipient; for an invitation, the inviter (the email goes to the address on
+    # the invitation, who may have no account yet).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges"
     )

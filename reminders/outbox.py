@@ -15,6 +15,7 @@ import smtplib
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
+from celery import current_app
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -34,6 +35,7 @@ BATCH_SIZE = 500
 # One UPDATE per email would shrink that to one, but costs a commit (an fsync on
 # PostgreSQL) per email, which halves throughput.
 SETTLE_EVERY = 25
+SEND_TASK = "reminders.tasks.send_nudges"
 
 
 class Batch:
@@ -90,8 +92,10 @@ def chunks(ids: list[int], size: int = BATCH_SIZE) -> Iterator[list[int]]:
 def enqueue_send(nudge_ids: list[int]) -> None:
     """Send these rows once the current transaction commits, in batches: one task (and
     one SMTP connection) per batch, never one per email."""
-    from .tasks import send_nudges
-
+    # Found by name in Celery's registry (RemindersConfig.ready imports the tasks module):
+    # importing reminders.tasks here would close a loop, since the tasks call into this
+    # module, and send_task() would bypass eager mode in tests.
+    send_nudges = current_app.tasks[SEND_TASK]
     for chunk in chunks(list(nudge_ids)):
         transaction.on_commit(lambda chunk=chunk: send_nudges.delay(chunk))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import dispatch, services
+from . import dispatch, invitations, outbox, services
 
 
 def create_preferences(sender, request, email_address, **kwargs) -> None:
@@ -12,6 +12,14 @@ def create_preferences(sender, request, email_address, **kwargs) -> None:
 
 def queue_note_alert(sender, note, **kwargs) -> None:
     dispatch.queue_note_alert(note)
+
+
+def queue_couple_ended_notices(sender, couple, ended_at, **kwargs) -> None:
+    outbox.queue_couple_ended_notices(couple, ended_at)
+
+
+def queue_invitation_email(sender, invitation, **kwargs) -> None:
+    invitations.queue_invitation_email(invitation)
 
 
 def follow_time_zone(sender, instance, created, update_fields=None, **kwargs) -> None:

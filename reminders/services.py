@@ -21,8 +21,12 @@ def ensure_preference(user: User) -> ReminderPreference:
     pref = ReminderPreference.objects.filter(user=user).first()
     if pref is not None:
         return pref
+    fresh = ReminderPreference(user=user)
+    fresh.reschedule()
     with transaction.atomic():
-        pref, _ = ReminderPreference.objects.get_or_create(user=user)
+        pref, _ = ReminderPreference.objects.get_or_create(
+            user=user, defaults={"next_nudge_at": fresh.next_nudge_at}
+        )
     return pref
 
 
@@ -33,7 +37,8 @@ def local_today(user: User) -> dt.date:
 def pause(pref: ReminderPreference, until: dt.date) -> None:
     """Hold nudges and digests until `until` (local), when they resume by themselves."""
     pref.paused_until = until
-    pref.save(update_fields=["paused_until"])
+    pref.reschedule()
+    pref.save(update_fields=["paused_until", "next_nudge_at", "updated_at"])
 
 
 def pause_for_a_week(pref: ReminderPreference) -> dt.date:
@@ -44,7 +49,8 @@ def pause_for_a_week(pref: ReminderPreference) -> dt.date:
 
 def resume(pref: ReminderPreference) -> None:
     pref.paused_until = None
-    pref.save(update_fields=["paused_until"])
+    pref.reschedule()
+    pref.save(update_fields=["paused_until", "next_nudge_at", "updated_at"])
 
 
 def unsubscribe(claim: LinkClaim, *, everything: bool = False) -> ReminderPreference | None:
@@ -55,7 +61,8 @@ def unsubscribe(claim: LinkClaim, *, everything: bool = False) -> ReminderPrefer
     fields = list(UNSUBSCRIBE_FIELDS.values()) if everything else [UNSUBSCRIBE_FIELDS[claim.kind]]
     for field in fields:
         setattr(pref, field, False)
-    pref.save(update_fields=fields)
+    pref.reschedule()
+    pref.save(update_fields=[*fields, "next_nudge_at", "updated_at"])
     return pref
 
 
@@ -65,4 +72,5 @@ def reschedule_for(user: User) -> None:
     # A slot already due is left to the dispatcher, which reads the new zone itself.
     if pref is not None and (pref.next_nudge_at is None or pref.next_nudge_at > timezone.now()):
         pref.user = user
-        pref.save(update_fields=[])
+        pref.reschedule()
+        pref.save(update_fields=["next_nudge_at", "updated_at"])

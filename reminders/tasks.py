@@ -18,7 +18,7 @@ def retry_delay(retries: int) -> int:
     return min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**retries)
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, max_retries=MAX_RETRIES, name=outbox.SEND_TASK)
 def send_nudges(self, nudge_ids: list[int]) -> None:
     last_try = self.request.retries >= MAX_RETRIES
     countdown = retry_delay(self.request.retries)

@@ -18,6 +18,17 @@ postgres_only = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The shipped prompts and date ideas, loaded as on a real install (`manage.py
+    load_content` after migrating). Transactional tests empty every table when they end;
+    pytest-django runs them last, and those that need the library load it again."""
+    from practices.library import load_content
+
+    with django_db_blocker.unblock():
+        load_content()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_eager(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -68,3 +68,13 @@ def date_night(couple: Couple, by: User, **fields):
     fields.setdefault("starts_at", timezone.now() + dt.timedelta(days=2))
     fields.setdefault("timezone", "Europe/London")
     return DateNight.objects.create(couple=couple, created_by=by, **fields)
+
+
+def staff_member(*, two_factor: bool = True) -> User:
+    """A superuser; the admin lets staff in only once they have two-factor sign-in."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    if two_factor:
+        TOTP.activate(staff, generate_totp_secret())
+    return staff

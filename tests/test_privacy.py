@@ -80,13 +80,18 @@ def full_life(couple, alice, bob):
         date_night=alices_date, user=alice, rating=5, body="Alice liked it"
     )
     DateReflection.objects.create(date_night=alices_date, user=bob, rating=4, body="Bob too")
-    CalendarFeed.objects.create(user=alice)
+    feed_token = practices.new_calendar_feed(alice)
     Nudge.objects.create(user=alice, kind="nudge", tip="talk", slot=timezone.now())
-    return {"alices_date": alices_date, "bobs_date": bobs_date, "own": own}
+    return {
+        "alices_date": alices_date,
+        "bobs_date": bobs_date,
+        "own": own,
+        "feed_token": feed_token,
+    }
 
 
-def test_export_holds_what_you_wrote_and_received_and_nothing_unrevealed(full_life, alice_client):
-    response = alice_client.get(reverse("couples:export"))
+def test_export_holds_what_you_wrote_and_received_and_nothing_unrevealed(full_life, alice):
+    response = reauthenticated(alice).get(reverse("couples:export"))
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
@@ -106,7 +111,8 @@ def test_export_holds_what_you_wrote_and_received_and_nothing_unrevealed(full_li
     assert data["favorite_prompts"] == ["Alice's own question?"]
     assert data["calendar_feed"] == {"exists": True}
     assert data["emails"][0]["kind"] == "nudge"
-    assert CalendarFeed.objects.get(user__email="alice@example.com").token not in text
+    assert full_life["feed_token"] not in text
+    assert CalendarFeed.objects.get(user__email="alice@example.com").token_hash not in text
     for key in (
         "profile",
         "couples",
@@ -123,6 +129,21 @@ def test_export_holds_what_you_wrote_and_received_and_nothing_unrevealed(full_li
 def test_export_needs_login(client):
     response = client.get(reverse("couples:export"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_export_needs_a_fresh_password(full_life, alice):
+    stale = client_for(alice)  # signed in long ago, as far as allauth knows
+    response = stale.get(reverse("couples:export"))
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{reverse('account_reauthenticate')}?next={reverse('couples:export').replace('/', '%2F')}"
+    )
+    assert "From Alice with love" not in response.text
+    response = stale.post(response["Location"], {"password": "a-long-enough-pw"})
+    assert response["Location"] == reverse("couples:export")
+    download = stale.get(response["Location"])
+    assert download.status_code == 200
+    assert "From Alice with love" in download.text
 
 
 def reauthenticated(user) -> Client:
@@ -169,7 +190,7 @@ def test_deleting_erases_the_person_and_all_they_wrote(
                 )
     assert not GratitudeNote.objects.filter(body="From Alice with love").exists()
     assert not Answer.objects.filter(body="Alice answers openly").exists()
-    assert not DateNight.objects.filter(title="Alice's plan").exists()
+    assert not DateReflection.objects.filter(body="Alice liked it").exists()
     assert not Prompt.objects.filter(pk=full_life["own"].pk).exists()
     # Bob keeps what he wrote, including his notes to Alice.
     assert GratitudeNote.objects.filter(body="From Bob, arrived", recipient=None).exists()
@@ -183,6 +204,75 @@ def test_deleting_erases_the_person_and_all_they_wrote(
     # Both of Alice's sessions are over.
     for session in (client, other_session):
         assert session.get(reverse("practices:home")).status_code == 302
+
+
+# Links that name who a row was for, not who wrote it: a note Alice wrote to Bob is hers.
+ADDRESSEE_FIELDS = {("practices.GratitudeNote", "recipient"), ("couples.Invitation", "accepted_by")}
+
+
+def rows_of(user) -> dict:
+    """Every row `user` wrote or owns (any link to them but an addressee), with its fields."""
+    rows = {}
+    for model in models_pointing_at(User):
+        for field in model._meta.get_fields():
+            if (
+                isinstance(field, models.ForeignKey | models.OneToOneField)
+                and field.related_model is User
+                and (model._meta.label, field.name) not in ADDRESSEE_FIELDS
+            ):
+                for row in model.objects.filter(**{field.attname: user.pk}).values():
+                    rows[(model._meta.label, row["id"])] = row
+    return rows
+
+
+def test_deleting_an_account_keeps_every_row_the_partner_wrote(full_life, alice, bob):
+    before = rows_of(bob)
+    assert {label for label, _ in before} >= {
+        "practices.GratitudeNote",
+        "practices.Answer",
+        "practices.DateNight",
+        "practices.DateReflection",
+    }
+    privacy.delete_account(alice)
+
+    after = rows_of(bob)
+    for key, row in before.items():
+        assert key in after, f"{key} was deleted with Alice"
+        changed = {name for name in row if after[key][name] != row[name]}
+        # Only his membership closes (the couple ended) and his notes lose their addressee.
+        assert changed <= {"active", "recipient_id", "updated_at"}, (key, changed)
+
+    # His reflection on the date Alice planned: the date stays, without its planner.
+    reflection = DateReflection.objects.get(body="Bob too")
+    assert reflection.date_night == full_life["alices_date"]
+    assert DateNight.objects.get(pk=full_life["alices_date"].pk).created_by is None
+    # His answer to Alice's own question: the day stays, without her words.
+    answer = Answer.objects.get(body="Bob on Alice's question")
+    assert answer.question.prompt is None
+    assert not Prompt.objects.filter(text="Alice's own question?").exists()
+
+
+def test_the_archive_shows_the_partner_what_survived_a_deletion(full_life, alice, bob, couple):
+    privacy.delete_account(alice)
+    client = client_for(bob)
+    answer = Answer.objects.get(body="Bob on Alice's question")
+    page = client.get(
+        reverse("practices:archive_question_detail", args=[couple.pk, answer.question_id])
+    )
+    assert page.status_code == 200
+    assert "Bob on Alice&#x27;s question" in page.text
+    assert "A question one of you wrote, no longer here" in page.text
+    page = client.get(reverse("practices:archive_history", args=[couple.pk]))
+    assert "A question one of you wrote, no longer here" in page.text
+    page = client.get(
+        reverse("practices:archive_date", args=[couple.pk, full_life["alices_date"].pk])
+    )
+    assert page.status_code == 200
+    assert "Bob too" in page.text and "Planned by" not in page.text
+    data = json.loads(privacy.export_json(bob))
+    asked = next(q for q in data["questions"] if q["my_answer"] == "Bob on Alice's question")
+    assert asked["question"] is None
+    assert {d["title"]: d["planned_by"] for d in data["dates"]}["Alice's plan"] is None
 
 
 def test_purging_an_ended_couple_leaves_no_row_behind(full_life, couple):

@@ -62,6 +62,7 @@ CASES = {
     "healthz": PUBLIC,
     "invite/<str:token>/": Case("token", lambda s: {"token": "not-a-real-token"}),
     "calendar/<str:token>.ics": Case("token", lambda s: {"token": "not-a-real-token"}, ("get",)),
+    "join/invitation/": Case("token", lambda s: {}),  # none pending in a stranger's session
     "reminders/unsubscribe/<str:token>/": Case("token", lambda s: {"token": "not-a-real-token"}),
     "reminders/pause/<str:token>/": Case("token", lambda s: {"token": "not-a-real-token"}),
     "settings/": PRIVATE,

@@ -4,9 +4,15 @@ import couples.timezones
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import practices.models
+import secrets
+
 from django.conf import settings
 from django.db import migrations, models
+
+
+def new_calendar_token():
+    # Was practices.models.new_calendar_token, until 0008 stored only the token's hash.
+    return secrets.token_urlsafe(24)
 
 
 class Migration(migrations.Migration):
@@ -40,7 +46,7 @@ class Migration(migrations.Migration):
             name='CalendarFeed',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=practices.models.new_calendar_token, max_length=64, unique=True)),
+                ('token', models.CharField(default=new_calendar_token, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL)),
             ],

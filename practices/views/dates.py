@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +18,7 @@ from couples.links import site_url
 
 from .. import services
 from ..calendar import ics_for_dates
-from ..forms import DateNightForm, ReflectionForm
+from ..forms import DateNightEditForm, DateNightForm, ReflectionForm
 from ..models import CalendarFeed, DateIdea, DateNight
 
 PAGE_SIZE = 20
@@ -126,11 +127,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     date_night = _get_date(request, pk)
-    if date_night.status != DateNight.Status.PLANNED:
+    # A POST goes on, so that someone whose date was cancelled while they were typing
+    # sees why their change cannot be saved and keeps what they typed.
+    if request.method == "GET" and date_night.status != DateNight.Status.PLANNED:
         messages.info(request, "Only planned dates can change.")
         return redirect("practices:date", pk=date_night.pk)
     local = date_night.starts_at.astimezone(ZoneInfo(date_night.timezone))
-    form = DateNightForm(
+    form = DateNightEditForm(
         request.POST or None,
         initial={
             "title": date_night.title,
@@ -140,18 +143,33 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "place": date_night.place,
             "notes": date_night.notes,
             "idea": date_night.idea,
+            "version": date_night.updated_at.isoformat(),
         },
     )
+    changed = False
     if request.method == "POST" and form.is_valid():
-        for field, value in form.date_fields().items():
-            setattr(date_night, field, value)
-        date_night.save()
-        messages.success(request, "Your date night is updated.")
-        return redirect("practices:date", pk=date_night.pk)
+        try:
+            services.edit_date(date_night, form.cleaned_data["version"], **form.date_fields())
+        except services.DateChanged:
+            # Show the date as it is now next to what they typed, which stays in the form.
+            # The form now carries the new version, so saving again is a deliberate choice.
+            date_night, changed = _get_date(request, pk), True
+            data = request.POST.copy()
+            data["version"] = date_night.updated_at.isoformat()
+            form = DateNightEditForm(data)
+        else:
+            messages.success(request, "Your date night is updated.")
+            return redirect("practices:date", pk=date_night.pk)
     return render(
         request,
         "practices/dates/form.html",
-        {"form": form, "date": date_night, "access": request.access},
+        {
+            "form": form,
+            "date": date_night,
+            "changed": changed,
+            "still_planned": date_night.status == DateNight.Status.PLANNED,
+            "access": request.access,
+        },
     )
 
 
@@ -223,19 +241,22 @@ def ideas(request: HttpRequest) -> HttpResponse:
 
 
 @couple_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request: HttpRequest) -> HttpResponse:
+    """The address is shown once, in the answer to the POST that makes it: only its hash
+    is stored, and it is never kept in the session or behind a redirect."""
+    feed_url = None
     if request.method == "POST":
-        services.regenerate_calendar_feed(request.user)
-        messages.success(request, "New address made. The old one no longer works.")
-        return redirect("practices:calendar")
-    feed = services.calendar_feed(request.user)
+        feed_url = site_url("practices:feed", services.new_calendar_feed(request.user))
     return render(
         request,
         "practices/dates/calendar.html",
         {
             "access": request.access,
-            "feed_url": site_url("practices:feed", feed.token),
+            "feed_url": feed_url,
+            "has_feed": feed_url is not None
+            or CalendarFeed.objects.filter(user=request.user).exists(),
         },
     )
 
@@ -245,7 +266,10 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The private calendar feed: the secret in the URL is the only key (calendar apps
     cannot log in). Lists the planned dates of the subscriber's current couple."""
-    owner = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token).user
+    found = services.find_calendar_feed(token)
+    if found is None:
+        raise Http404("No such calendar.")
+    owner = found.user
     access = current_access(owner) if owner.is_active else None
     dates = []
     if access is not None and access.couple.is_active:

@@ -38,19 +38,21 @@ def _get_prompt(request: HttpRequest, pk: int) -> Prompt:
 def _question_page(request: HttpRequest, question: DailyQuestion, form=None) -> HttpResponse:
     mine, theirs, partner_answered = services.visible_answers(question, request.user)
     settled = mine is not None and partner_answered
+    is_today = question.day == request.access.couple.local_today()
     return render(
         request,
         "practices/questions/question.html",
         {
             "access": request.access,
             "question": question,
-            "is_today": question.day == request.access.couple.local_today(),
+            "is_today": is_today,
             "mine": mine,
             "theirs": theirs,
             "partner_answered": partner_answered,
             "form": form or AnswerForm(initial={"body": mine.body} if mine else None),
             "can_answer": request.access.writable and not settled,
             "can_swap": request.access.writable
+            and is_today
             and not question.swapped
             and mine is None
             and not partner_answered,
@@ -79,11 +81,14 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _question_page(request, question, form)
     try:
-        services.answer_question(question, request.user, form.cleaned_data["body"])
+        services.answer_question(
+            question, request.user, form.cleaned_data["body"], form.cleaned_data["prompt"]
+        )
     except services.PracticeError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Your answer is saved.")
+        # Shown with the question as it is now, and the words they wrote kept in the form.
+        form.add_error(None, str(exc))
+        return _question_page(request, _get_question(request, pk), form)
+    messages.success(request, "Your answer is saved.")
     return redirect("practices:question_detail", pk=question.pk)
 
 

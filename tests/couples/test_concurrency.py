@@ -84,3 +84,17 @@ def test_one_person_accepting_two_couples_at_once_joins_one():
             for invitation in (to_alice, to_carol)
         )
         assert sizes == [1, 2]
+
+
+def test_two_invitation_emails_racing_for_the_last_one_of_the_hour_send_one():
+    alice = UserFactory()
+    for number in range(4):
+        services.revoke_invitation(services.invite_by_email(alice, f"p{number}@example.com"))
+    outcomes = race(
+        lambda: services.invite_by_email(alice, "bob@example.com"),
+        lambda: services.invite_by_email(alice, "carol@example.com"),
+    )
+    errors = [o for o in outcomes if isinstance(o, services.InvitationError)]
+    assert len(errors) == 1, outcomes
+    assert "five invitations in the past hour" in str(errors[0])
+    assert Invitation.objects.filter(inviter=alice).count() == 5

@@ -4,7 +4,6 @@ desktop size."""
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -64,14 +63,14 @@ def browser(playwright):
 @pytest.fixture(autouse=True)
 def _shipped_library(transactional_db) -> None:
     """The live server needs committed data, so these tests are transactional, and each
-    ends by emptying every table, the prompts and date ideas that a data migration ships
-    included. Put them back (the migration's loader only adds what is missing).
+    ends by emptying every table, the shipped prompts and date ideas included. Put them
+    back, as `manage.py load_content` does on an install.
 
     Not serialized_rollback: Django restores from the connection that set the database up,
     and under Playwright the test thread gets a different connection object."""
-    from django.apps import apps
+    from practices.library import load_content
 
-    importlib.import_module("practices.migrations.0002_load_library").load(apps, None)
+    load_content()
 
 
 @pytest.fixture(params=list(VIEWPORTS))

@@ -28,7 +28,7 @@ def test_partners_sign_up_and_link_by_an_emailed_invitation(person, mailoutbox):
     alice.follow(alice.link("Invite your partner"), "invite")
     alice.field("Your partner's email").fill(bob.email)
     alice.follow(alice.button("Send invitation"), "invitation-sent")
-    expect(alice.page.get_by_text(f"Invitation sent to {bob.email}.")).to_be_visible()
+    expect(alice.page.get_by_text(f"Your invitation to {bob.email} is on its way.")).to_be_visible()
 
     # Bob has no account yet: the invitation takes him through sign-up and back.
     invitation = email_link(bob.email, r"/invite/[\w-]+/")

@@ -1,11 +1,16 @@
 import datetime as dt
+import re
 
 import icalendar
 import pytest
 import time_machine
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
+from couples.services import hash_token
+from practices import services as practices
 from practices.models import CalendarFeed, DateIdea, DateNight, DateReflection
 from tests.conftest import client_for
 from tests.factories import date_night, end
@@ -100,11 +105,22 @@ def test_html_in_a_date_is_shown_escaped(couple, alice_client, bob_client):
     assert "&lt;script&gt;x()&lt;/script&gt;" in page
 
 
+def edit_page_version(client, pk: int) -> str:
+    """The version a partner's browser would send back: the one on the edit page."""
+    return client.get(reverse("practices:date_edit", args=[pk])).context["form"]["version"].value()
+
+
 def test_edit_cancel_and_restore_a_date(couple, alice, bob_client):
     planned = date_night(couple, alice)
     bob_client.post(
         reverse("practices:date_edit", args=[planned.pk]),
-        {"title": "Picnic, then stargazing", "day": FUTURE, "time": "20:00", "timezone": "UTC"},
+        {
+            "title": "Picnic, then stargazing",
+            "day": FUTURE,
+            "time": "20:00",
+            "timezone": "UTC",
+            "version": edit_page_version(bob_client, planned.pk),
+        },
     )
     planned.refresh_from_db()
     assert planned.title == "Picnic, then stargazing" and planned.timezone == "UTC"
@@ -121,11 +137,76 @@ def test_a_date_cannot_be_moved_into_the_past(couple, alice, alice_client):
     before = planned.starts_at
     response = alice_client.post(
         reverse("practices:date_edit", args=[planned.pk]),
-        {"title": "x", "day": "2020-02-02", "time": "10:00", "timezone": "UTC"},
+        {
+            "title": "x",
+            "day": "2020-02-02",
+            "time": "10:00",
+            "timezone": "UTC",
+            "version": edit_page_version(alice_client, planned.pk),
+        },
     )
     assert "already passed" in response.text
     planned.refresh_from_db()
     assert planned.starts_at == before
+
+
+def edit(client, pk: int, version: str, **overrides):
+    data = {
+        "title": "Pottery class",
+        "day": FUTURE,
+        "time": "19:30",
+        "timezone": "Europe/London",
+        "place": "Studio 4",
+        "notes": "",
+        "idea": "",
+        "version": version,
+    } | overrides
+    return client.post(reverse("practices:date_edit", args=[pk]), data)
+
+
+def test_two_partners_editing_at_once_lose_nothing(couple, alice, alice_client, bob_client):
+    planned = date_night(couple, alice)
+    alices_page = edit_page_version(alice_client, planned.pk)
+    bobs_page = edit_page_version(bob_client, planned.pk)
+    assert edit(alice_client, planned.pk, alices_page, place="The lake").status_code == 302
+    response = edit(bob_client, planned.pk, bobs_page, notes="Bring the blue blanket")
+    assert response.status_code == 200
+    assert "This date changed while you were editing it" in response.text
+    assert "The lake" in response.text  # what it says now
+    assert "Bring the blue blanket" in response.text  # what Bob typed, still in the form
+    planned.refresh_from_db()
+    assert (planned.place, planned.notes) == ("The lake", "")
+    # Saving again, knowingly, from the page he was shown.
+    version = response.context["form"]["version"].value()
+    assert edit(bob_client, planned.pk, version, notes="Bring the blue blanket").status_code == 302
+    planned.refresh_from_db()
+    assert planned.notes == "Bring the blue blanket"
+
+
+def test_a_date_cancelled_while_being_edited_keeps_the_editors_words(
+    couple, alice, alice_client, bob_client
+):
+    planned = date_night(couple, alice)
+    version = edit_page_version(bob_client, planned.pk)
+    alice_client.post(reverse("practices:date_status", args=[planned.pk]), {"status": "cancelled"})
+    response = edit(bob_client, planned.pk, version, title="Pottery, then noodles")
+    assert "Cancelled, so it can no longer change" in response.text
+    assert "Pottery, then noodles" in response.text
+    assert "Save changes" not in response.text
+    planned.refresh_from_db()
+    assert (planned.status, planned.title) == ("cancelled", "Picnic in the park")
+
+
+@pytest.mark.parametrize("version", ["", "yesterday", "2026-01-01T10:00:00"])
+def test_an_edit_without_a_good_version_is_refused_with_a_message(
+    couple, alice, alice_client, version
+):
+    planned = date_night(couple, alice)
+    response = edit(alice_client, planned.pk, version, title="Sneaky")
+    assert "This page is out of date" in response.text
+    assert "Sneaky" in response.text
+    planned.refresh_from_db()
+    assert planned.title != "Sneaky"
 
 
 def test_after_the_date_both_partners_reflect(couple, alice, bob, alice_client, bob_client):
@@ -178,35 +259,68 @@ def test_download_a_date_as_ics(couple, alice, bob_client):
     assert calendar.walk("VTIMEZONE")
 
 
+def feed_address(page) -> str:
+    return re.search(r'id="feed-url" type="text" value="([^"]+)"', page.text).group(1)
+
+
 def test_the_private_calendar_feed_lists_planned_dates_and_can_be_regenerated(
     couple, alice, bob, alice_client, client
 ):
     date_night(couple, alice, title="Museum morning")
     date_night(couple, alice, title="Called off", status="cancelled")
-    page = alice_client.get(reverse("practices:calendar"))
-    feed = CalendarFeed.objects.get(user=alice)
-    assert feed.token in page.text
+    assert "Make my calendar address" in alice_client.get(reverse("practices:calendar")).text
+    page = alice_client.post(reverse("practices:calendar"))
+    address = feed_address(page)
+    token = address.rsplit("/", 1)[1].removesuffix(".ics")
+    assert address == f"http://localhost:8000/calendar/{token}.ics"
+    assert page["Cache-Control"].startswith("max-age=0")
+    # Only a hash is stored, and the address is never shown again.
+    assert CalendarFeed.objects.get(user=alice).token_hash == hash_token(token)
+    assert not CalendarFeed.objects.filter(token_hash=token).exists()
+    later = alice_client.get(reverse("practices:calendar"))
+    assert token not in later.text and "cannot show it again" in later.text
     # A calendar app cannot log in: the secret address is the key.
-    response = client.get(reverse("practices:feed", args=[feed.token]))
+    response = client.get(reverse("practices:feed", args=[token]))
     titles = [
         str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")
     ]
     assert titles == ["Museum morning"]
 
-    old = feed.token
-    alice_client.post(reverse("practices:calendar"))
-    feed.refresh_from_db()
-    assert feed.token != old
-    assert client.get(reverse("practices:feed", args=[old])).status_code == 404
-    assert client.get(reverse("practices:feed", args=[old[:-1] + "x"])).status_code == 404
+    new_token = feed_address(alice_client.post(reverse("practices:calendar"))).rsplit("/", 1)[1]
+    assert new_token.removesuffix(".ics") != token
+    assert CalendarFeed.objects.filter(user=alice).count() == 1
+    assert client.get(reverse("practices:feed", args=[token])).status_code == 404
+    assert client.get(reverse("practices:feed", args=[token[:-1] + "x"])).status_code == 404
+    assert client.get(f"/calendar/{new_token}").status_code == 200
 
 
 def test_the_feed_of_an_ended_couple_is_empty(couple, alice, client):
     date_night(couple, alice, title="Museum morning")
-    token = CalendarFeed.objects.create(user=alice).token
+    token = practices.new_calendar_feed(alice)
     end(couple)
     response = client.get(reverse("practices:feed", args=[token]))
     assert icalendar.Calendar.from_ical(response.content).walk("VEVENT") == []
+
+
+# Schema changes need a real transaction (SQLite).
+@pytest.mark.django_db(transaction=True)
+def test_existing_feed_addresses_keep_working_after_the_hashing_migration():
+    executor = MigrationExecutor(connection)
+    before = [("practices", "0007_keep_the_partners_writing")]
+    after = [("practices", "0008_calendar_feed_token_hash")]
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    person = old_apps.get_model("couples", "User").objects.create(email="old@example.com")
+    old_apps.get_model("practices", "CalendarFeed").objects.create(
+        user_id=person.pk, token="an-address-from-before"
+    )
+    executor.loader.build_graph()
+    executor.migrate(after)
+    new_apps = executor.loader.project_state(after).apps
+    feed = new_apps.get_model("practices", "CalendarFeed").objects.get(user_id=person.pk)
+    assert feed.token_hash == hash_token("an-address-from-before")
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_the_dates_list_splits_upcoming_and_past(couple, alice, alice_client):

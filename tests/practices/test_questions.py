@@ -8,6 +8,7 @@ from django.utils.html import escape
 
 from practices import services
 from practices.models import Answer, DailyQuestion, FavoritePrompt, Prompt
+from tests.conftest import client_for
 from tests.factories import CoupleFactory, UserFactory, link
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +138,71 @@ def test_no_swap_or_pick_after_someone_answered(couple, alice, bob_client):
     bob_client.post(reverse("practices:swap", args=[question.pk]))
     bob_client.post(reverse("practices:pick", args=[other.pk]))
     assert DailyQuestion.objects.get().prompt_id == question.prompt_id
+
+
+# 23:30 UTC on 10 June is 00:30 on 11 June in London, the couple's home zone.
+LONDON_JUST_AFTER_MIDNIGHT = dt.datetime(2027, 6, 10, 23, 30, tzinfo=dt.UTC)
+
+
+def test_only_todays_question_in_the_couples_zone_can_be_swapped(couple, alice):
+    with time_machine.travel(LONDON_JUST_AFTER_MIDNIGHT, tick=False):
+        alice_client = client_for(alice)  # a session made in the frozen time
+        earlier = services.todays_question(couple, dt.date(2027, 6, 10))
+        page = alice_client.get(reverse("practices:question_detail", args=[earlier.pk]))
+        assert "Swap today" not in page.text
+        response = alice_client.post(reverse("practices:swap", args=[earlier.pk]), follow=True)
+        assert escape("Only today's question can change") in response.text
+        today = services.todays_question(couple)
+        assert today.day == dt.date(2027, 6, 11)
+        alice_client.post(reverse("practices:swap", args=[today.pk]))
+    earlier_after, today_after = DailyQuestion.objects.order_by("day")
+    assert (earlier_after.prompt_id, earlier_after.swapped) == (earlier.prompt_id, False)
+    assert today_after.swapped and today_after.prompt_id != today.prompt_id
+
+
+def test_an_earlier_unanswered_question_cannot_be_picked_over(couple):
+    with time_machine.travel(LONDON_JUST_AFTER_MIDNIGHT, tick=False):
+        earlier = services.todays_question(couple, dt.date(2027, 6, 10))
+        other = Prompt.objects.exclude(pk=earlier.prompt_id).first()
+        with pytest.raises(services.PracticeError, match="Only today's question"):
+            services.pick_question(earlier, other)
+    earlier.refresh_from_db()
+    assert earlier.prompt_id != other.pk
+
+
+def test_an_answer_to_a_question_swapped_meanwhile_is_refused_and_kept(
+    couple, alice_client, bob_client
+):
+    page = alice_client.get(reverse("practices:question"))
+    question = page.context["question"]
+    seen = question.prompt_id
+    bob_client.post(reverse("practices:swap", args=[question.pk]))
+    response = alice_client.post(
+        reverse("practices:answer", args=[question.pk]),
+        {"body": "The picnic in the rain.", "prompt": seen},
+    )
+    assert "changed while you were writing" in response.text
+    assert "The picnic in the rain." in response.text
+    question.refresh_from_db()
+    assert escape(question.prompt.text) in response.text
+    assert f'name="prompt" value="{question.prompt_id}"' in response.text
+    assert not Answer.objects.exists()
+    alice_client.post(
+        reverse("practices:answer", args=[question.pk]),
+        {"body": "The picnic in the rain.", "prompt": question.prompt_id},
+    )
+    assert Answer.objects.get().body == "The picnic in the rain."
+
+
+def test_an_answer_from_a_garbled_page_gets_a_message_and_is_kept(couple, alice_client):
+    question = services.todays_question(couple)
+    response = alice_client.post(
+        reverse("practices:answer", args=[question.pk]),
+        {"body": "Sunday pancakes.", "prompt": "not-a-prompt"},
+    )
+    assert "This page is out of date" in response.text
+    assert "Sunday pancakes." in response.text
+    assert not Answer.objects.exists()
 
 
 def test_pick_a_prompt_from_the_library_for_today(couple, alice_client):

@@ -26,25 +26,28 @@ def _at_now(time_machine):
 # --- Note alerts -------------------------------------------------------------------
 
 
-def test_a_note_arriving_now_alerts_its_recipient_with_the_text(
+def test_a_note_arriving_now_alerts_its_recipient_with_the_text_if_they_chose_it(
     prefs, couple, alice, bob, send_now, mailoutbox
 ):
+    ReminderPreference.objects.filter(user=bob).update(note_text_in_email=True)
     with send_now():
         practices.write_note(couple, alice, "You made Sunday lovely.")
     assert [m.to for m in mailoutbox] == [[bob.email]]
-    assert mailoutbox[0].subject == "A note from Alice has arrived"
+    assert mailoutbox[0].subject == "A note from your partner has arrived"
     assert "You made Sunday lovely." in mailoutbox[0].body
     assert "You made Sunday lovely." in mailoutbox[0].alternatives[0].content
     assert "List-Unsubscribe" in mailoutbox[0].extra_headers
 
 
-def test_a_recipient_who_wants_no_note_text_gets_the_alert_without_it(
+def test_by_default_the_alert_says_a_note_is_waiting_without_its_text(
     prefs, couple, alice, bob, send_now, mailoutbox
 ):
-    ReminderPreference.objects.filter(user=bob).update(note_text_in_email=False)
+    assert ReminderPreference.objects.get(user=bob).note_text_in_email is False
     with send_now():
         practices.write_note(couple, alice, "A private thought")
     assert len(mailoutbox) == 1
+    assert "Alice wrote you a note on Kindling." in mailoutbox[0].body
+    assert "Read it: http://localhost:8000/notes/" in mailoutbox[0].body
     assert "A private thought" not in mailoutbox[0].body
     assert "A private thought" not in mailoutbox[0].alternatives[0].content
 
@@ -169,7 +172,9 @@ def test_the_digest_counts_the_couples_week_with_a_bar_per_tip(
     mailoutbox.clear()
     ReminderPreference.objects.filter(user=bob).update(next_nudge_at=None)
     time_machine.move_to(sunday - dt.timedelta(hours=1), tick=False)
-    ReminderPreference.objects.get(user=alice).save()
+    alice_pref = ReminderPreference.objects.get(user=alice)
+    alice_pref.reschedule()
+    alice_pref.save()
     dispatch_at(sunday, time_machine, send_now)
 
     digest = [m for m in mailoutbox if m.subject == "Your week together on Kindling"]

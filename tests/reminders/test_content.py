@@ -121,6 +121,7 @@ def alice_nudged(prefs, alice, dispatch, mailoutbox, time_machine):
     ReminderPreference.objects.filter(pk=bob_pref.pk).delete()
     time_machine.move_to(SLOT - dt.timedelta(hours=1), tick=False)
     alice_pref.refresh_from_db()
+    alice_pref.reschedule()
     alice_pref.save()
 
     def run() -> tuple[str, str]:

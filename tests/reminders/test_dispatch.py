@@ -27,6 +27,7 @@ def set_up_at(time_machine, when, *prefs_):
     time_machine.move_to(when, tick=False)
     for pref in prefs_:
         pref.refresh_from_db()
+        pref.reschedule()
         pref.save()
 
 
@@ -101,6 +102,7 @@ def test_each_partner_follows_their_own_time_zone(
 
 def test_a_nudge_on_a_day_not_chosen_is_not_sent(alice_due, dispatch, mailoutbox):
     alice_due.days = [1]  # Tuesday only
+    alice_due.reschedule()
     alice_due.save()
     dispatch(MONDAY_1900)
     assert mailoutbox == []

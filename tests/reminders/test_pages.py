@@ -72,6 +72,13 @@ def test_the_settings_page_labels_every_field_and_needs_no_inline_code(
     assert not re.search(r"<script(?![^>]*\bsrc=)", page)
 
 
+def test_the_settings_page_says_plainly_that_note_alerts_leave_the_words_out(prefs, alice_client):
+    page = alice_client.get("/reminders/").text
+    assert "the email only says that a note is waiting, never what it says" in page
+    assert 'name="note_text_in_email"' in page
+    assert not re.search(r'<input[^>]*name="note_text_in_email"[^>]*checked', page)
+
+
 def test_saving_settings_changes_the_schedule(prefs, alice, alice_client):
     response = alice_client.post("/reminders/", VALID)
     assert response.status_code == 302
@@ -293,7 +300,10 @@ def test_staff_see_the_nudge_log_but_never_a_notes_text(prefs, couple, alice, bo
 
     with send_now():
         practices.write_note(couple, alice, "Secret words for Bob")
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
     staff = get_user_model().objects.create_superuser("admin@example.com", "a-long-enough-pw")
+    TOTP.activate(staff, generate_totp_secret())  # the admin needs two-factor sign-in
     client = Client()
     client.force_login(staff)
     listing = client.get("/admin/reminders/nudge/")

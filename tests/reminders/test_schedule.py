@@ -100,6 +100,7 @@ def test_the_dispatcher_sends_one_nudge_a_day_through_a_clock_change(
     alice.save()
     alice_pref.refresh_from_db()
     alice_pref.days, alice_pref.send_time, alice_pref.digest_enabled = sorted(EVERY_DAY), at, False
+    alice_pref.reschedule()
     alice_pref.save()
     # Every quarter of an hour (beat runs every minute; slots here fall on the half
     # hour), through both occurrences of the repeated hour and past the skipped one.

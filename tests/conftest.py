@@ -29,6 +29,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_content()
 
 
+@pytest.fixture
+def shipped_library(transactional_db) -> None:
+    """For transactional tests: the tests before them emptied every table, the library
+    included. (Not serialized_rollback: its snapshot is taken before the library loads,
+    and it clashes with the content types a flush recreates.)"""
+    from practices.library import load_content
+
+    load_content()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_eager(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -15,7 +15,6 @@ import pytest
 from django.db import connection
 
 from practices import services
-from practices.library import load_content
 from tests.conftest import ON_POSTGRES
 from tests.factories import date_night, note
 
@@ -71,9 +70,8 @@ def new_database(pg_env):
 # Committed, so that pg_dump sees it.
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_into_a_new_database_with_the_couples_content(
-    couple, alice, bob, pg_env, new_database, tmp_path
+    shipped_library, couple, alice, bob, pg_env, new_database, tmp_path
 ):
-    load_content()  # earlier transactional tests may have emptied the library
     note(couple, alice, "A note worth keeping")
     services.answer_question(services.todays_question(couple), bob, "An answer worth keeping")
     date_night(couple, bob, title="A date worth keeping")

@@ -33,6 +33,7 @@ install: $(VENV)/.installed-dev
 # migrate and load_content skip Django's system checks: runserver runs them a moment later.
 run: $(VENV)/.installed-app  ## web server first, then Celery worker and beat, on the embedded defaults
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput --skip-checks
+	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_content --skip-checks
 	@echo ""
 	@echo "  Kindling is starting: open http://localhost:$(PORT)/"
@@ -46,7 +47,7 @@ test: install  ## the whole suite; PostgreSQL/Redis tests run when DATABASE_URL/
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 test-fast: install  ## without the browser journeys and the real Celery worker: the edit-test loop
-	$(PY) -m pytest -n auto -m "not browser and not real_worker" $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto -m "not browser and not real_worker and not drill" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -58,6 +59,7 @@ format: install
 
 demo: $(VENV)/.installed-app  ## two linked demo partners with a few weeks of content (DEBUG only)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_content
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 

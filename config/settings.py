@@ -173,7 +173,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by every process of the install (each web worker, the Celery worker), so the
+    # rate limits count once, not once per process. `manage.py createcachetable` makes it.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kindling_cache",
+        }
+    }
 
 # kombu warns at every start about a filesystem:// URL without a host name.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"
@@ -211,6 +218,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Reminders are dispatched at the start of every minute; KINDLING_DISPATCH_SECONDS runs
 # the dispatcher on a plain interval instead (the real-worker tests use a short one).
 _DISPATCH_SECONDS = envint("KINDLING_DISPATCH_SECONDS", 0)
+_SWEEP_SECONDS = envint("KINDLING_SWEEP_SECONDS", 0)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "dispatch-due-reminders": {
         "task": "reminders.tasks.dispatch_due",
@@ -221,7 +229,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "requeue-lost-nudges": {
         "task": "reminders.tasks.requeue_lost_nudges",
-        "schedule": crontab(minute="*/2"),
+        "schedule": crontab(),  # every minute: a send lost to a broker outage goes within 3
     },
     "purge-ended-couples": {
         "task": "couples.tasks.purge_ended_couples",
@@ -233,9 +241,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "sweep-stuck-nudges": {
         "task": "reminders.tasks.sweep_stuck_nudges",
-        "schedule": crontab(minute="*/5"),
+        # Every minute (a dead worker's emails go again within a lease and a minute);
+        # KINDLING_SWEEP_SECONDS sweeps more often, for the drills.
+        "schedule": float(_SWEEP_SECONDS) if _SWEEP_SECONDS else crontab(),
     },
 }
+# A send task holds its rows for this long unless it renews, which it does at least every
+# third of it. A dead worker's emails go out again within a lease plus a minute (the sweep).
+# Keep the SMTP timeout (20 s by default) under half of it: a lease that lapsed while an
+# email was in flight would let another worker send that email too. Drills shorten it.
+KINDLING_LEASE_SECONDS = envint("KINDLING_LEASE_SECONDS", 60)
 
 # --- Email ----------------------------------------------------------------------------
 

@@ -4,21 +4,66 @@ import datetime as dt
 import re
 import unicodedata
 
+from allauth.core import context as allauth_context
 from django import forms
 from django.utils import timezone
 
 from .models import Couple, User
-from .timezones import timezone_choices
+from .timezones import (
+    UTC,
+    aliases,
+    canonical_name,
+    guess_timezone,
+    known_timezones,
+    timezone_choices,
+)
 
 
-def timezone_field(label: str, help_text: str = "", *, guess: bool = False) -> forms.ChoiceField:
-    """A select of IANA zones; with `guess`, the browser preselects its own zone."""
-    return forms.ChoiceField(
+class TimezoneSelect(forms.Select):
+    """Zones grouped by region. While the zone is a guess, each option lists its zone's
+    other names, so the browser finds its own even when it reports an alias (kindling.js)."""
+
+    def format_value(self, value):
+        return [canonical_name(v) for v in super().format_value(value)]
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if "data-guess-timezone" in self.attrs and value in aliases():
+            option["attrs"]["data-aliases"] = " ".join(aliases()[value])
+        return option
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        chosen = any(option["selected"] for _, options, _ in groups for option in options)
+        kept = [v for v in value if v in known_timezones()]
+        if not chosen and kept:
+            # A zone chosen before it left the list (Etc/GMT+5) stays chosen: saving the
+            # form must not quietly move someone to the first option, UTC.
+            groups.insert(0, (None, [self.create_option(name, kept[0], kept[0], True, 0)], 0))
+        return groups
+
+
+class TimezoneField(forms.ChoiceField):
+    """Offers canonical zones only, yet accepts any zone name zoneinfo knows, stored as
+    the offered zone it stands for (Europe/Kiev is saved as Europe/Kyiv)."""
+
+    widget = TimezoneSelect
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=timezone_choices, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return value in known_timezones()
+
+    def clean(self, value) -> str:
+        return canonical_name(super().clean(value))
+
+
+def timezone_field(label: str, help_text: str = "") -> TimezoneField:
+    return TimezoneField(
         label=label,
-        choices=timezone_choices,
-        initial="UTC",
+        initial=UTC,
         help_text=help_text,
-        widget=forms.Select(attrs={"data-guess-timezone": ""} if guess else {}),
         error_messages={
             "invalid_choice": "“%(value)s” is not a time zone we know. Pick one from the list."
         },
@@ -60,10 +105,18 @@ class SignupForm(forms.Form):
         help_text="What your partner will see, for example your first name.",
     )
     timezone = timezone_field(
-        "Your time zone",
-        "We guessed it from your browser; change it if it is wrong.",
-        guess=True,
+        "Your time zone", "We guessed it from your browser; change it if it is wrong."
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # Until the person picks a zone it is a guess: from the browser's languages
+            # here, then from its clock in kindling.js (data-guess-timezone).
+            request = allauth_context.request
+            languages = request.headers.get("Accept-Language", "") if request else ""
+            self.fields["timezone"].initial = guess_timezone(languages)
+            self.fields["timezone"].widget.attrs["data-guess-timezone"] = ""
 
     def clean_display_name(self) -> str:
         return clean_display_name(self.cleaned_data["display_name"])

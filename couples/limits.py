@@ -2,9 +2,9 @@
 
 Each limit counts in fixed windows of its length, aligned to the clock (an hourly limit
 starts again on the hour), so the count is read from the window's own key and never
-depends on a key's expiry. The cache is Redis in production, shared by every web process
-and worker (and atomic there); under `make run` it is the local-memory cache of each
-process, which is enough for one person trying.
+depends on a key's expiry. The cache is shared by every web process and worker: Redis in
+production (atomic there), Django's database cache on the embedded defaults (where an
+increment is a read then a write, so two requests at the very same moment may count once).
 """
 
 from __future__ import annotations

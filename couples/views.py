@@ -18,7 +18,7 @@ from config.celery import app as celery_app
 from practices.tips import TIPS
 
 from . import privacy, services
-from .access import archive_access, current_access
+from .access import CoupleAccess, archive_access, current_access
 from .forms import (
     CoupleForm,
     DeleteAccountForm,
@@ -76,12 +76,21 @@ def _invite_link(token: str) -> str:
     return site_url("couples:invitation", token)
 
 
+def _already_linked(request: HttpRequest, access: CoupleAccess) -> HttpResponse:
+    """/invite/ and /join/ send someone who has a partner home, and say why."""
+    messages.info(
+        request,
+        f"You and {access.partner} already share a couple. To link with someone else, "
+        "end it first in Settings.",
+    )
+    return redirect("practices:home")
+
+
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
     access = current_access(request.user)
     if access is not None and access.partner is not None:
-        messages.info(request, "You are already linked with your partner.")
-        return redirect("practices:home")
+        return _already_linked(request, access)
 
     email_form = InviteByEmailForm(request.POST if request.POST.get("action") == "email" else None)
     if request.method == "POST":
@@ -203,6 +212,9 @@ def _invitation_page(request: HttpRequest, found: Invitation) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
+    access = current_access(request.user)
+    if access is not None and access.partner is not None:
+        return _already_linked(request, access)
     form = PairingCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

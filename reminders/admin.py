@@ -36,6 +36,7 @@ class NudgeAdmin(admin.ModelAdmin):
         "created_at",
         "queued_at",
         "claimed_at",
+        "lease_until",
         "sent_at",
     ]
 

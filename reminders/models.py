@@ -114,7 +114,8 @@ class Nudge(models.Model):
 
     The unique constraint is what makes "exactly once" hold: whoever creates the row for
     (user, kind, slot, object) first wins, and a send task must claim the row
-    (pending -> sending) before it may send.
+    (pending -> sending) before it may send. A claim is a lease: `claim_token` names the
+    task holding it and `lease_until` says how long it holds it unless renewed.
     """
 
     class Kind(models.TextChoices):
@@ -155,6 +156,10 @@ class Nudge(models.Model):
         help_text="When a send task was last asked for (or, for a retry, is due to run).",
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="While sending: the claim lapses at this instant."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -164,10 +169,10 @@ class Nudge(models.Model):
             ),
         ]
         indexes = [
-            # sweep_stuck: status = sending AND claimed_at < cutoff
+            # sweep_stuck: status = sending AND lease_until < now
             models.Index(
-                fields=["claimed_at"],
-                name="nudge_sending_idx",
+                fields=["lease_until"],
+                name="nudge_lease_idx",
                 condition=models.Q(status="sending"),
             ),
             # requeue_lost: status = pending AND queued_at < cutoff

@@ -9,13 +9,20 @@ kind off, the couple ended, the date was cancelled), and the row is marked skipp
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
+import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from celery import current_app
+from django import db
+from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -31,9 +38,9 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 # Sent rows are marked in groups this size as the batch goes: should a worker die
-# mid-batch, the sweeper brings back at most this many emails that had in fact gone out.
-# One UPDATE per email would shrink that to one, but costs a commit (an fsync on
-# PostgreSQL) per email, which halves throughput.
+# mid-batch, the sweeper brings back at most this many emails that had in fact gone out
+# (with the same Message-ID). One UPDATE per email would shrink that to one, but costs a
+# commit (an fsync on PostgreSQL) per email, which halves throughput.
 SETTLE_EVERY = 25
 SEND_TASK = "reminders.tasks.send_nudges"
 
@@ -136,23 +143,94 @@ def is_permanent(exc: Exception) -> bool:
     return isinstance(exc, PermanentFailure | ValueError | LookupError)
 
 
-def claim(nudge_ids: Iterable[int]) -> list[int]:
-    """Move the batch's pending rows to sending; only claimed rows may be sent."""
+def lease_length() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.KINDLING_LEASE_SECONDS)
+
+
+def message_id(nudge: Nudge) -> str:
+    """The same Message-ID every time this row is sent, so a resend after a crash can be
+    recognised (and collapsed) by mail servers and clients."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<nudge-{nudge.pk}.{nudge.kind}@{host}>"
+
+
+@dataclass
+class Claim:
+    """The rows one send task holds, and the token that proves it holds them."""
+
+    token: uuid.UUID
+    ids: list[int] = field(default_factory=list)
+
+
+def claim(nudge_ids: Iterable[int]) -> Claim:
+    """Move the batch's pending rows to sending under a new lease; only claimed rows may
+    be sent, and only by the holder of the token."""
     ids = list(nudge_ids)
+    mine = Claim(uuid.uuid4())
     with transaction.atomic():
         # Lock the rows that are still pending, passing over any another worker is
         # claiming at this moment (on SQLite the IMMEDIATE transaction serialises claims).
-        mine = list(
+        mine.ids = list(
             Nudge.objects.select_for_update(skip_locked=True)
             .filter(pk__in=ids, status=Nudge.Status.PENDING)
             .values_list("pk", flat=True)
         )
         # Conditional on still being pending: a row another worker has already claimed,
         # or one that has settled, is never taken twice.
-        Nudge.objects.filter(pk__in=mine, status=Nudge.Status.PENDING).update(
-            status=Nudge.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        now = timezone.now()
+        Nudge.objects.filter(pk__in=mine.ids, status=Nudge.Status.PENDING).update(
+            status=Nudge.Status.SENDING,
+            claim_token=mine.token,
+            claimed_at=now,
+            lease_until=now + lease_length(),
+            attempts=F("attempts") + 1,
         )
     return mine
+
+
+def renew(token: uuid.UUID, ids: Iterable[int]) -> bool:
+    """True if this token still holds every one of these rows, whose lease then runs on
+    from now: one conditional UPDATE, checked before each group of emails goes out."""
+    ids = list(ids)
+    if not ids:
+        return True
+    held = _persist(
+        lambda: Nudge.objects.filter(
+            pk__in=ids, claim_token=token, status=Nudge.Status.SENDING
+        ).update(lease_until=timezone.now() + lease_length())
+    )
+    return held == len(ids)
+
+
+def _persist(write: Callable[[], int]) -> int:
+    """Run one write, riding out a database restart of up to a third of the lease: an
+    email that went out but could not be written down would go out again once the lease
+    lapsed, and rows whose lease could not be renewed would wait for the sweeper."""
+    deadline = time.monotonic() + lease_length().total_seconds() / 3
+    while True:
+        try:
+            return write()
+        except (db.OperationalError, db.InterfaceError):
+            # Inside a caller's transaction there is nothing to ride out: it is lost.
+            if db.connection.in_atomic_block or time.monotonic() > deadline:
+                raise
+            log.warning("the database is away; writing again in a second")
+            with contextlib.suppress(db.DatabaseError):
+                db.connection.close()  # the next query opens a fresh connection
+            time.sleep(1)
+
+
+@dataclass
+class Outcome:
+    """What happened to each row of a batch that has not been written down yet."""
+
+    sent: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    retry: dict[int, str] = field(default_factory=dict)
+    failed: dict[int, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.sent) + len(self.skipped) + len(self.retry) + len(self.failed)
 
 
 def deliver(
@@ -163,62 +241,65 @@ def deliver(
 ) -> list[int]:
     """Claim, render and send these rows over one SMTP connection.
 
+    Emails go out in settle groups: before each group the task renews its lease (and
+    stops if it lost it: the sweeper has handed the rows to another task); after it, the
+    group's rows are written down. A group ends at SETTLE_EVERY emails or after a third
+    of the lease, whichever comes first, so even a slow relay renews well in time.
+
     Returns the ids that failed transiently and went back to pending, for a retry in
     `retry_in`; with `give_up`, those are marked failed instead.
     """
-    claimed = claim(nudge_ids)
-    if not claimed:
+    mine = claim(nudge_ids)
+    if not mine.ids:
         return []
     nudges = list(
         Nudge.objects.select_related("user", "user__reminder_preference")
-        .filter(pk__in=claimed)
+        .filter(pk__in=mine.ids)
         .order_by("pk")
     )
     batch = Batch(nudges)
-    sent: list[int] = []
-    skipped: list[int] = []
-    retry: dict[int, str] = {}
-    failed: dict[int, str] = {}
+    held = set(mine.ids)
+    outcome = Outcome()
+    retried: list[int] = []
+    # On the wall clock, like the lease itself and the sweeper reading it.
+    group_time = lease_length() / 3
+    renewed_at = timezone.now()
     connection = mail.mailers.default
     try:
         for nudge in nudges:
+            if len(outcome) >= SETTLE_EVERY or timezone.now() - renewed_at >= group_time:
+                retried += _settle(mine.token, outcome, held, retry_in)
+                if not renew(mine.token, held):
+                    log.warning("lost the lease on %d emails; another task sends them", len(held))
+                    break
+                renewed_at = timezone.now()
             try:
                 message = RENDERERS[nudge.kind](nudge, batch)
                 if message is None:
-                    skipped.append(nudge.pk)
+                    outcome.skipped.append(nudge.pk)
                     continue
+                message.extra_headers["Message-ID"] = message_id(nudge)
                 # Opened once and kept open: send_messages() on a closed connection
                 # would open and close one per message.
                 connection.open()
                 connection.send_messages([message])
-                sent.append(nudge.pk)
-                if len(sent) >= SETTLE_EVERY:
-                    _mark_sent(sent)
+                outcome.sent.append(nudge.pk)
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"[:500]
                 log.warning("email %s (%s) failed: %s", nudge.pk, nudge.kind, type(exc).__name__)
                 if is_permanent(exc):
-                    failed[nudge.pk] = error
+                    outcome.failed[nudge.pk] = error
                     continue
                 # The connection may be half-broken; the next message opens a fresh one.
                 _close_quietly(connection)
                 if give_up:
-                    failed[nudge.pk] = f"gave up after retries: {error}"[:500]
+                    outcome.failed[nudge.pk] = f"gave up after retries: {error}"[:500]
                 else:
-                    retry[nudge.pk] = error
+                    outcome.retry[nudge.pk] = error
     finally:
         _close_quietly(connection)
-        _mark_sent(sent)
-        _settle(skipped, retry, failed, retry_in)
-    return list(retry)
-
-
-def _mark_sent(sent: list[int]) -> None:
-    if sent:
-        Nudge.objects.filter(pk__in=sent).update(
-            status=Nudge.Status.SENT, sent_at=timezone.now(), error=""
-        )
-        sent.clear()
+        retried += _settle(mine.token, outcome, held, retry_in)
+    return retried
 
 
 def _close_quietly(connection) -> None:
@@ -229,43 +310,71 @@ def _close_quietly(connection) -> None:
 
 
 def _settle(
-    skipped: list[int],
-    retry: dict[int, str],
-    failed: dict[int, str],
-    retry_in: dt.timedelta,
-) -> None:
+    token: uuid.UUID, outcome: Outcome, held: set[int], retry_in: dt.timedelta
+) -> list[int]:
+    """Write down what happened to each row, each UPDATE conditional on still holding
+    the claim, and forget it. Returns the rows that went back to pending for a retry."""
     now = timezone.now()
-    if skipped:
-        Nudge.objects.filter(pk__in=skipped).update(status=Nudge.Status.SKIPPED)
-    for pk, error in retry.items():
-        # queued_at in the future: requeue_lost leaves a row alone while its retry waits.
-        Nudge.objects.filter(pk=pk).update(
-            status=Nudge.Status.PENDING, error=error, queued_at=now + retry_in
+    mine = Nudge.objects.filter(claim_token=token, status=Nudge.Status.SENDING)
+    released = {"claim_token": None, "lease_until": None}
+    if outcome.sent:
+        _persist(
+            lambda: mine.filter(pk__in=outcome.sent).update(
+                status=Nudge.Status.SENT, sent_at=now, error="", **released
+            )
         )
-    for pk, error in failed.items():
-        Nudge.objects.filter(pk=pk).update(status=Nudge.Status.FAILED, error=error)
+    if outcome.skipped:
+        _persist(
+            lambda: mine.filter(pk__in=outcome.skipped).update(
+                status=Nudge.Status.SKIPPED, **released
+            )
+        )
+    retried = [
+        pk
+        for pk, error in outcome.retry.items()
+        # queued_at in the future: requeue_lost leaves a row alone while its retry waits.
+        if _persist(
+            lambda pk=pk, error=error: mine.filter(pk=pk).update(
+                status=Nudge.Status.PENDING, error=error, queued_at=now + retry_in, **released
+            )
+        )
+    ]
+    for pk, error in outcome.failed.items():
+        _persist(
+            lambda pk=pk, error=error: mine.filter(pk=pk).update(
+                status=Nudge.Status.FAILED, error=error, **released
+            )
+        )
+    held.difference_update(outcome.sent, outcome.skipped, outcome.retry, outcome.failed)
+    outcome.sent.clear()
+    outcome.skipped.clear()
+    outcome.retry.clear()
+    outcome.failed.clear()
+    return retried
 
 
-def sweep_stuck(older_than: dt.timedelta = dt.timedelta(minutes=10)) -> list[int]:
-    """Return rows left in `sending` by a worker that died back to `pending`."""
+def sweep_stuck() -> list[int]:
+    """Return rows whose lease lapsed (their worker died, or lost its database) to
+    `pending`. A live worker renews its lease long before that, so it is never robbed."""
     now = timezone.now()
-    stuck = list(
-        Nudge.objects.filter(
-            status=Nudge.Status.SENDING, claimed_at__lt=now - older_than
-        ).values_list("pk", flat=True)
-    )
-    if stuck:
-        Nudge.objects.filter(pk__in=stuck, status=Nudge.Status.SENDING).update(
-            status=Nudge.Status.PENDING, queued_at=now
+    with transaction.atomic():
+        stuck = list(
+            Nudge.objects.select_for_update(skip_locked=True)
+            .filter(status=Nudge.Status.SENDING, lease_until__lt=now)
+            .values_list("pk", flat=True)
+        )
+        Nudge.objects.filter(pk__in=stuck).update(
+            status=Nudge.Status.PENDING, claim_token=None, lease_until=None, queued_at=now
         )
     return stuck
 
 
 def requeue_lost(
-    older_than: dt.timedelta = dt.timedelta(minutes=5), limit: int = 20 * BATCH_SIZE
+    older_than: dt.timedelta = dt.timedelta(minutes=2), limit: int = 20 * BATCH_SIZE
 ) -> list[int]:
-    """Hand pending rows whose send task never ran (a broker restart, a crash between
-    commit and enqueue) to a new task. Claims make a second task for a row harmless."""
+    """Hand pending rows whose send task never ran (a broker outage, a crash between
+    commit and enqueue) to a new task. Claims make a second task for a row harmless, so
+    the wait is short: run every minute, a row lost this way goes out within 3 minutes."""
     now = timezone.now()
     with transaction.atomic():
         lost = list(

@@ -8,7 +8,8 @@ from . import dispatch, outbox
 
 # Retries wait 30 s, 1, 2, 4, 8 then 15 minutes: far inside the broker's visibility
 # timeout, so Redis never redelivers a task that is merely waiting. No task here is ever
-# given a longer countdown or an ETA (tests/reminders/test_tasks.py holds this).
+# given a longer countdown or an ETA; this test holds it:
+# tests/reminders/test_sending.py::test_no_task_is_ever_scheduled_beyond_the_brokers_visibility_timeout
 RETRY_BASE_SECONDS = 30
 RETRY_CAP_SECONDS = 15 * 60
 MAX_RETRIES = 6

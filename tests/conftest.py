@@ -107,7 +107,12 @@ def _empty_the_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(settings):
+    # The embedded default is the database cache, so that an install's processes share
+    # it (tests/test_real_limits.py). One test process needs no sharing, and local memory
+    # keeps tests that never touch the database away from it.
+    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     _empty_the_cache()
     yield
     _empty_the_cache()

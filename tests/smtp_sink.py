@@ -1,16 +1,21 @@
-"""A local SMTP sink (aiosmtpd) on 127.0.0.1 for the real-service tests and the nudge
-benchmark. In-process: `with SmtpSink() as sink: ... sink.messages`. As a process
+"""A local SMTP sink (aiosmtpd) on 127.0.0.1 for the real-service tests, the drills and
+the nudge benchmark. In-process: `with SmtpSink() as sink: ... sink.messages`; it counts
+what arrives by Message-ID (`sink.ids`), can answer slowly (`sink.delay`, seconds per
+email) and can go down and come back on the same port (`sink.stop()`, `sink.start()`).
+As a process
 (`python -m tests.smtp_sink STATUS_FILE`), it prints its port and keeps writing
 "<count> <time of the last message>" to STATUS_FILE, for a benchmark to watch."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import os
 import socket
 import sys
 import threading
 import time
+from collections import Counter
 from email.message import Message
 
 from aiosmtpd.controller import Controller
@@ -27,26 +32,41 @@ class SmtpSink:
     def __init__(self, *, keep: bool = True):
         self.keep = keep
         self.messages: list[Message] = []
+        self.ids: Counter[str] = Counter()
         self.count = 0
         self.last_at = 0.0
+        self.delay = 0.0
         self._lock = threading.Lock()
         self.port = free_port()
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller: Controller | None = None
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        message = email.message_from_bytes(envelope.content)
         with self._lock:
             self.count += 1
             self.last_at = time.time()
+            self.ids[message.get("Message-ID", "")] += 1
             if self.keep:
-                self.messages.append(email.message_from_bytes(envelope.content))
+                self.messages.append(message)
         return "250 OK"
 
-    def __enter__(self) -> SmtpSink:
+    def start(self) -> None:
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def __enter__(self) -> SmtpSink:
+        self.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._controller.stop()
+        self.stop()
 
     def wait_for(self, count: int, timeout: float) -> bool:
         deadline = time.monotonic() + timeout

@@ -131,16 +131,6 @@ FORMS = [
         ],
     ),
     (
-        "pairing code",
-        "couples:join",
-        None,
-        {"code": "ABCD-EFGH"},
-        [
-            ({"code": ""}, "This field is required", None),
-            ({"code": SCRIPT[:20]}, "does not match", None),
-        ],
-    ),
-    (
         "reminder settings",
         "reminders:settings",
         None,
@@ -188,6 +178,16 @@ FORMS = [
 
 # Forms for someone still waiting for a partner.
 SINGLE_FORMS = [
+    (
+        "pairing code",
+        "couples:join",
+        None,
+        {"code": "ABCD-EFGH"},
+        [
+            ({"code": ""}, "This field is required", None),
+            ({"code": SCRIPT[:20]}, "does not match", None),
+        ],
+    ),
     (
         "invite by email",
         "couples:invite",

@@ -4,12 +4,18 @@ import json
 import os
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+
+from practices.models import Prompt
+from practices.services import answer_question, todays_question
+from tests.conftest import client_for
+from tests.factories import date_night, link, note
 
 pytestmark = pytest.mark.django_db
 
@@ -100,15 +106,103 @@ def test_production_cookies_are_secure(production_response):
     assert cookie["samesite"] == "Lax"
 
 
+class Markup(HTMLParser):
+    """What a browser builds from a page: its elements with their attributes, and the
+    text and attribute values people read (entities decoded)."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.strings: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, {name: value or "" for name, value in attrs}))
+        self.strings.extend(value for _, value in attrs if value)
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data):
+        self.strings.append(data)
+
+    def shows(self, text: str) -> bool:
+        return any(text in string for string in self.strings)
+
+    def scripting(self) -> list[str]:
+        """Everything that would run script or styles inline: event handler attributes,
+        style attributes and elements, javascript: URLs, scripts without a src."""
+        found = []
+        for tag, attrs in self.elements:
+            found += [f"<{tag} {name}>" for name in attrs if name.startswith("on")]
+            if "style" in attrs or tag == "style":
+                found.append(f"<{tag} style>")
+            for name in ("href", "src", "action", "formaction"):
+                if attrs.get(name, "").strip().lower().startswith("javascript:"):
+                    found.append(f"<{tag} {name}=javascript:>")
+            if tag == "script" and "src" not in attrs and attrs.get("type") != "application/json":
+                found.append("<script> without src")
+        return found
+
+
 def test_no_page_has_inline_scripts_or_styles(client, alice_client):
     for page_client, path in [
         (client, "/"),
         (client, "/accounts/signup/"),
         (alice_client, "/home/"),
+        (alice_client, "/settings/"),
     ]:
-        body = page_client.get(path).text
-        assert "<script>" not in body and "style=" not in body, path
-        assert " on" + "click=" not in body
+        markup = Markup(page_client.get(path).text)
+        assert markup.elements, path
+        assert markup.scripting() == [], path
+
+
+# Each would become markup somewhere if it were not escaped: in text, in a quoted or
+# unquoted attribute, inside a textarea. Each carries data-xss to be recognised, and fits
+# the shortest field it goes into (a display name, 40 characters).
+PAYLOADS = [
+    "<script data-xss>alert(1)</script>",
+    "<img src=x data-xss onerror=alert(1)>",
+    '"><svg data-xss onload=alert(1)>',
+    "' data-xss onfocus='alert(1)",
+    '<a href="javascript:f()" data-xss>a</a>',
+    "</textarea><b data-xss>b</b>",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_what_people_write_is_shown_as_text_never_as_markup(payload, alice, bob):
+    alice.display_name = payload
+    alice.save()
+    couple = link(alice, bob, name=payload)
+    sent = note(couple, alice, payload)
+    question = todays_question(couple)
+    answer_question(question, alice, payload)
+    answer_question(question, bob, payload)
+    planned = date_night(couple, alice, title=payload, place=payload, notes=payload)
+    Prompt.objects.create(text=payload, tip="talk", couple=couple, author=alice)
+    pages = [
+        (bob, reverse("practices:home")),
+        (bob, reverse("practices:notes")),
+        (bob, reverse("practices:note", args=[sent.pk])),
+        (alice, reverse("practices:notes_sent")),
+        (bob, reverse("practices:question")),
+        (alice, reverse("practices:prompts")),
+        (bob, reverse("practices:dates")),
+        (bob, reverse("practices:date", args=[planned.pk])),
+        (alice, reverse("practices:date_edit", args=[planned.pk])),
+        (alice, reverse("couples:settings")),
+        (alice, reverse("couples:couple")),
+    ]
+    for user, path in pages:
+        response = client_for(user).get(path)
+        assert response.status_code == 200, path
+        markup = Markup(response.text)
+        # The payload is on the page (so the check below is not vacuous), as text...
+        assert markup.shows(payload), path
+        # ...and none of its tags or attributes became part of the page.
+        assert not [tag for tag, attrs in markup.elements if "data-xss" in attrs], path
+        assert markup.scripting() == [], path
 
 
 def test_csrf_is_enforced_on_every_form():

@@ -2,7 +2,9 @@
 (function () {
   "use strict";
 
-  // Sign-up and settings: preselect the browser's time zone if the user has not chosen one.
+  // Sign-up: the server's guess (from the browser's languages) gives way to the browser's
+  // own zone. Each option lists its zone's other names, so an alias such as Asia/Calcutta
+  // still finds Asia/Kolkata. The server marks the select only while nobody has chosen.
   function guessTimezone(root) {
     root.querySelectorAll("select[data-guess-timezone]").forEach(function (select) {
       if (select.dataset.guessed) return;
@@ -13,9 +15,12 @@
       } catch (e) {
         return;
       }
-      if (zone && select.value === "UTC" && select.querySelector('option[value="' + zone + '"]')) {
-        select.value = zone;
-      }
+      if (!zone) return;
+      var option = Array.prototype.find.call(select.options, function (candidate) {
+        return candidate.value === zone ||
+          (candidate.dataset.aliases || "").split(" ").indexOf(zone) !== -1;
+      });
+      if (option) select.value = option.value;
     });
   }
 

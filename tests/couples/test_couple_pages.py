@@ -57,14 +57,25 @@ def test_html_in_a_couple_name_is_shown_escaped(couple, alice_client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
 
 
-def test_home_counts_the_days_and_names_the_next_anniversary(couple, alice_client):
-    today = timezone.localdate(timezone=couple.tzinfo)
-    couple.together_since = today.replace(year=today.year - 3) - dt.timedelta(days=10)
+@pytest.mark.parametrize(
+    ("today", "since", "days", "anniversary"),
+    [
+        (dt.date(2026, 5, 20), dt.date(2023, 5, 10), 1106, "4-year anniversary"),
+        # A leap day, in the couple's own time zone.
+        (dt.date(2028, 2, 29), dt.date(2025, 2, 19), 1105, "4-year anniversary"),
+        (dt.date(2028, 2, 29), dt.date(2024, 2, 29), 1461, "Happy anniversary: 4 years today"),
+    ],
+)
+def test_home_counts_the_days_and_names_the_next_anniversary(
+    couple, alice, time_machine, today, since, days, anniversary
+):
+    time_machine.move_to(dt.datetime.combine(today, dt.time(12), couple.tzinfo), tick=False)
+    alice_client = client_for(alice)  # signed in at the frozen time
+    couple.together_since = since
     couple.save()
     page = alice_client.get(reverse("practices:home"))
-    days = (today - couple.together_since).days
     assert f'<span class="stat">{days}</span> days together' in page.text
-    assert "4-year anniversary" in page.text
+    assert anniversary in page.text
 
 
 def test_profile_settings_validate_the_time_zone(alice, alice_client):
@@ -169,7 +180,9 @@ def test_a_partner_in_another_couple_cannot_edit_ours(couple, charlie):
     assert couple.name == "" and theirs.name == "Hijacked"
 
 
-def test_someone_waiting_for_a_partner_can_fill_in_the_profile(charlie, charlie_client):
+def test_someone_waiting_for_a_partner_can_fill_in_the_profile(charlie, time_machine):
+    time_machine.move_to(dt.datetime(2029, 12, 31, 12, 0, tzinfo=dt.UTC), tick=False)
+    charlie_client = client_for(charlie)
     response = charlie_client.post(
         reverse("couples:couple"), {"name": "", "together_since": "2030-01-01", "timezone": "UTC"}
     )

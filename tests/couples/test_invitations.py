@@ -108,24 +108,47 @@ def test_it_rejects_a_malformed_email(alice_client, mailoutbox):
 
 
 def test_it_rejects_joining_while_already_in_a_couple(alice, couple, charlie):
-    dave = UserFactory(email="dave@example.com")
-    _, _, path = link_invitation(charlie)
+    invitation, _, path = link_invitation(charlie)
     response = client_for(alice).post(path)
     assert response.status_code == 410
     assert "already linked with a partner" in response.text
     assert members_of(couple) == ["alice@example.com", "bob@example.com"]
     assert Membership.objects.filter(user=alice, active=True).count() == 1
-    assert dave.memberships.count() == 0
+    # charlie, who invited her, is still on their own with the invitation open.
+    assert members_of(invitation.couple) == ["charlie@example.com"]
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None and invitation.accepted_by is None
 
 
 def test_it_rejects_inviting_when_you_already_have_a_partner(couple, alice_client):
     response = alice_client.post(reverse("couples:invite"), {"action": "link"}, follow=True)
-    assert "already linked with your partner" in response.text
+    assert "You and Bob already share a couple" in response.text
     with pytest.raises(services.InvitationError):
         services.invite_by_link(couple.members[0])
     with pytest.raises(services.InvitationError):
         services.create_pairing_code(couple.members[0])
     assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["couples:invite", "couples:join"])
+def test_someone_already_linked_is_sent_home_from_invite_and_join_and_told_why(
+    couple, alice_client, page
+):
+    response = alice_client.get(reverse(page))
+    assert response.status_code == 302 and response["Location"] == reverse("practices:home")
+    home = alice_client.get(response["Location"])
+    assert "You and Bob already share a couple" in home.text
+    assert "end it first in Settings" in home.text
+
+
+def test_a_linked_person_posting_a_pairing_code_changes_nothing(couple, alice, charlie):
+    invitation = services.create_pairing_code(charlie)
+    response = client_for(alice).post(reverse("couples:join"), {"code": invitation.code})
+    assert response["Location"] == reverse("practices:home")
+    assert members_of(couple) == ["alice@example.com", "bob@example.com"]
+    assert members_of(invitation.couple) == ["charlie@example.com"]
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
 
 
 def test_accepting_leaves_the_empty_couple_you_started(alice, bob):
@@ -174,24 +197,34 @@ def test_a_pairing_code_expires_after_an_hour(alice, bob):
     assert not Membership.objects.filter(user=bob).exists()
 
 
-# Frozen: the limit counts in 15-minute windows on the clock, and the test must not
-# straddle two of them.
-@time_machine.travel(dt.datetime(2026, 12, 1, 9, 1, tzinfo=dt.UTC), tick=False)
-def test_it_stops_after_five_wrong_codes(alice, bob):
+def test_five_wrong_codes_lock_you_out_for_fifteen_minutes(alice, bob, time_machine):
+    # The limit counts in 15-minute windows on the clock: start at the beginning of one.
+    time_machine.move_to(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False)
     invitation = services.create_pairing_code(alice)
+    join = reverse("couples:join")
     bob_client = client_for(bob)
     for attempt in range(5):
-        response = bob_client.post(reverse("couples:join"), {"code": "WRNG-CODE"})
+        response = bob_client.post(join, {"code": "WRNG-CODE"})
         assert "does not match" in response.text, attempt
-    response = bob_client.post(reverse("couples:join"), {"code": invitation.code})
+    response = bob_client.post(join, {"code": invitation.code})
     assert "Too many codes" in response.text
     assert not Membership.objects.filter(user=bob).exists()
+
     # The limit is per person: someone else is not locked out by bob's mistakes.
     carol = UserFactory()
-    response = client_for(carol).post(reverse("couples:join"), {"code": invitation.code})
-    assert response.status_code == 302
-    # And it lifts after fifteen minutes.
-    assert services.pairing_attempts_left(bob) == 0
+    response = client_for(carol).post(join, {"code": "WRNG-CODE"})
+    assert "does not match" in response.text
+
+    time_machine.shift(dt.timedelta(minutes=14, seconds=59))
+    response = bob_client.post(join, {"code": invitation.code})
+    assert "Too many codes" in response.text
+    assert not Membership.objects.filter(user=bob).exists()
+
+    time_machine.shift(dt.timedelta(seconds=2))
+    assert services.pairing_attempts_left(bob) == 5
+    response = bob_client.post(join, {"code": invitation.code}, follow=True)
+    assert "You and Alice are linked" in response.text
+    assert members_of(services.active_couple(alice)) == ["alice@example.com", "bob@example.com"]
 
 
 def test_an_empty_code_gets_a_clear_message(bob_client):

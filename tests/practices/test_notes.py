@@ -8,6 +8,7 @@ from django.utils import timezone
 from practices import services
 from practices.models import GratitudeNote
 from practices.signals import note_delivered
+from tests.conftest import client_for
 from tests.factories import note
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,9 @@ def test_a_scheduled_note_is_invisible_until_it_arrives(
     assert "Happy birthday" in bob_client.get(reverse("practices:notes")).text
 
 
-def test_scheduled_time_is_the_authors_local_time(couple, bob, bob_client):
+def test_scheduled_time_is_the_authors_local_time(couple, bob, time_machine):
+    time_machine.move_to(dt.datetime(2027, 12, 1, 12, 0, tzinfo=dt.UTC), tick=False)
+    bob_client = client_for(bob)  # signed in at the frozen time, so the session is fresh
     # Bob lives in Auckland: 08:30 there is 19:30 UTC the day before (NZDT, +13).
     bob_client.post(
         reverse("practices:note_new"),
@@ -165,7 +168,9 @@ def test_bad_note_input_gets_a_message_and_saves_nothing(couple, alice_client, d
     assert not GratitudeNote.objects.exists()
 
 
-def test_a_time_the_clocks_skip_is_refused(couple, alice_client):
+def test_a_time_the_clocks_skip_is_refused(couple, alice, time_machine):
+    time_machine.move_to(dt.datetime(2028, 3, 1, 12, 0, tzinfo=dt.UTC), tick=False)
+    alice_client = client_for(alice)
     # Europe/London springs forward at 01:00 on 26 March 2028: 01:30 never happens.
     response = alice_client.post(
         reverse("practices:note_new"),

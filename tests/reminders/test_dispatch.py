@@ -4,6 +4,7 @@ should not get one."""
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -11,7 +12,6 @@ from allauth.account.models import EmailAddress
 from couples.models import Membership
 from reminders.dispatch import dispatch_due
 from reminders.models import Nudge, ReminderPreference
-from reminders.outbox import BATCH_SIZE
 from tests.factories import UserFactory, end, link
 
 from .conftest import utc
@@ -209,9 +209,9 @@ def test_the_digest_goes_out_on_sunday_at_the_nudge_time(
     assert Nudge.objects.get(kind="digest").slot == sunday
 
 
-def test_many_people_due_at_once_are_sent_in_batches_with_one_task_per_batch(
-    db, time_machine, mailoutbox, django_capture_on_commit_callbacks, django_assert_max_num_queries
-):
+@pytest.fixture
+def fourteen_due(db, time_machine):
+    """Seven couples in London, all due at Monday 19:00; the clock stands there."""
     from reminders import services
 
     time_machine.move_to(MONDAY_1900 - dt.timedelta(hours=1), tick=False)
@@ -221,6 +221,12 @@ def test_many_people_due_at_once_are_sent_in_batches_with_one_task_per_batch(
     for person in people:
         services.ensure_preference(person)
     time_machine.move_to(MONDAY_1900, tick=False)
+    return people
+
+
+def test_many_people_due_at_once_are_sent_in_batches_with_one_task_per_batch(
+    fourteen_due, mailoutbox, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
     # A batch's queries do not grow with its size: 3 batches of 5 (8 queries and a
     # savepoint each), then one query for date reminders.
     with (
@@ -233,4 +239,18 @@ def test_many_people_due_at_once_are_sent_in_batches_with_one_task_per_batch(
         callback()
     assert len(mailoutbox) == 14
     assert Nudge.objects.filter(status="sent").count() == 14
-    assert BATCH_SIZE >= 100
+
+
+def test_by_default_a_crowd_due_at_once_shares_one_send_task(
+    fourteen_due, django_capture_on_commit_callbacks
+):
+    """One task (and one SMTP connection) for everyone due together, not one per person."""
+    sent_in = []
+    with (
+        mock.patch("reminders.tasks.send_nudges.delay", sent_in.append),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert dispatch_due(MONDAY_1900) == 14
+    assert len(sent_in) == 1
+    assert sorted(sent_in[0]) == sorted(Nudge.objects.values_list("pk", flat=True))
+    assert len(sent_in[0]) == 14

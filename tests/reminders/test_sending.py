@@ -3,9 +3,17 @@ every reminder email carries."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.policy
+import os
+import signal
 import smtplib
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -14,12 +22,15 @@ from celery.exceptions import Retry
 from django.conf import settings as django_settings
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection
 
 from reminders import outbox, tasks
 from reminders.models import Nudge
 from reminders.tasks import RETRY_CAP_SECONDS, send_nudges
+from tests.conftest import ON_POSTGRES
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class FlakyBackend(EmailBackend):
@@ -124,7 +135,7 @@ def test_no_task_is_ever_scheduled_beyond_the_brokers_visibility_timeout(
                     send_nudges.run([nudge.pk])
             finally:
                 send_nudges.pop_request()
-        Nudge.objects.filter(pk=nudge.pk).update(status="sending", claimed_at=nudge.slot)
+        Nudge.objects.filter(pk=nudge.pk).update(status="sending", lease_until=nudge.slot)
         time_machine.move_to(nudge.slot + dt.timedelta(hours=1), tick=False)
         with mock.patch("django.db.transaction.on_commit", lambda f, **kw: f()):
             tasks.sweep_stuck_nudges()
@@ -145,8 +156,10 @@ def test_a_row_another_worker_has_claimed_is_not_sent_again(nudge, mailoutbox):
     assert mailoutbox == []
 
 
-def test_the_sweeper_returns_rows_stuck_in_sending_and_sends_them(nudge, mailoutbox, time_machine):
-    fresh = Nudge.objects.create(
+def test_the_sweeper_returns_rows_whose_lease_lapsed_and_sends_them(
+    nudge, mailoutbox, time_machine
+):
+    held = Nudge.objects.create(
         user=nudge.user,
         kind="nudge",
         tip="talk",
@@ -155,16 +168,16 @@ def test_the_sweeper_returns_rows_stuck_in_sending_and_sends_them(nudge, mailout
     )
     now = nudge.slot + dt.timedelta(minutes=30)
     Nudge.objects.filter(pk=nudge.pk).update(
-        status="sending", claimed_at=now - dt.timedelta(minutes=20)
+        status="sending", lease_until=now - dt.timedelta(seconds=1)
     )
-    Nudge.objects.filter(pk=fresh.pk).update(
-        status="sending", claimed_at=now - dt.timedelta(minutes=1)
+    Nudge.objects.filter(pk=held.pk).update(
+        status="sending", lease_until=now + dt.timedelta(seconds=1)
     )
     time_machine.move_to(now, tick=False)
     tasks.sweep_stuck_nudges()
     assert dict(Nudge.objects.values_list("pk", "status")) == {
         nudge.pk: "sent",
-        fresh.pk: "sending",
+        held.pk: "sending",
     }
     assert len(mailoutbox) == 1
 
@@ -178,10 +191,10 @@ def test_pending_rows_whose_task_was_lost_are_sent_again(nudge, mailoutbox, time
         slot=nudge.slot + dt.timedelta(days=1),
         queued_at=nudge.slot + dt.timedelta(minutes=20),
     )
-    time_machine.move_to(nudge.queued_at + dt.timedelta(minutes=2), tick=False)
+    time_machine.move_to(nudge.queued_at + dt.timedelta(minutes=1), tick=False)
     with send_now():
         assert tasks.requeue_lost_nudges() == 0
-    time_machine.move_to(nudge.queued_at + dt.timedelta(minutes=6), tick=False)
+    time_machine.move_to(nudge.queued_at + dt.timedelta(minutes=3), tick=False)
     with send_now():
         assert tasks.requeue_lost_nudges() == 1
     assert dict(Nudge.objects.values_list("pk", "status")) == {
@@ -241,33 +254,57 @@ def test_a_send_batch_costs_the_same_few_queries_whatever_its_size(
     assert set(Nudge.objects.values_list("status", flat=True)) == {"sent"}
 
 
-def test_emails_settled_before_a_worker_dies_are_not_sent_again(
-    flaky, prefs, alice, bob, nudge, monkeypatch
+@pytest.mark.django_db(transaction=True)
+def test_emails_settled_before_a_worker_is_killed_are_not_sent_again(
+    prefs, alice, bob, tmp_path, time_machine
 ):
-    """The third email's send kills the worker (as far as this batch knows): the first
-    two were already marked sent, so the sweeper brings back only the third."""
-    monkeypatch.setattr(outbox, "SETTLE_EVERY", 2)
-    others = [
-        Nudge.objects.create(user=user, kind="nudge", tip="talk", template_key="talk-02", slot=slot)
-        for user, slot in ((bob, nudge.slot), (alice, nudge.slot + dt.timedelta(days=1)))
+    """A real worker process is SIGKILLed as its third email goes out (two emails per
+    settle group): the first two were written down as sent and stay so; the third and the
+    rest are left in `sending` under a lease that the sweeper takes back once it lapses."""
+    slot = dt.datetime.now(dt.UTC)
+    ids = [
+        Nudge.objects.create(
+            user=user, kind="nudge", tip="talk", template_key="talk-02", slot=slot + shift
+        ).pk
+        for user, shift in [(alice, dt.timedelta(0)), (bob, dt.timedelta(0))]
+        + [(alice, dt.timedelta(days=day)) for day in (1, 2)]
     ]
-
-    class WorkerDied(BaseException):
-        pass
-
-    sent = []
-
-    def send_then_die(self, messages):
-        if len(sent) == 2:
-            raise WorkerDied
-        sent.extend(messages)
-        return 1
-
-    with (
-        mock.patch.object(FlakyBackend, "send_messages", send_then_die),
-        pytest.raises(WorkerDied),
-    ):
-        outbox.deliver([nudge.pk, *(other.pk for other in others)])
+    with database_shared_with_a_subprocess(tmp_path) as env:
+        worker = subprocess.run(
+            [sys.executable, "-m", "tests.reminders.killed_worker", "3", *map(str, ids)],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert worker.returncode == -signal.SIGKILL, worker.stderr
     statuses = dict(Nudge.objects.values_list("pk", "status"))
-    assert statuses == {nudge.pk: "sent", others[0].pk: "sent", others[1].pk: "sending"}
-    assert outbox.sweep_stuck(older_than=dt.timedelta(0)) == [others[1].pk]
+    assert statuses == dict(zip(ids, ["sent", "sent", "sending", "sending"], strict=True))
+    lease_until = Nudge.objects.get(pk=ids[2]).lease_until
+    time_machine.move_to(lease_until - dt.timedelta(seconds=1), tick=False)
+    assert outbox.sweep_stuck() == []  # the dead worker's lease still runs
+    time_machine.move_to(lease_until + dt.timedelta(seconds=1), tick=False)
+    assert outbox.sweep_stuck() == ids[2:]
+
+
+@contextlib.contextmanager
+def database_shared_with_a_subprocess(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment for a subprocess that works on this test's database. PostgreSQL
+    is shared as it is; SQLite's in-memory test database is copied to a file for the
+    subprocess and copied back when it is done."""
+    env = {key: value for key, value in os.environ.items() if key != "CELERY_TASK_ALWAYS_EAGER"}
+    env["KINDLING_VAR_DIR"] = str(tmp_path / "var")
+    settings_dict = connection.settings_dict
+    if ON_POSTGRES:
+        env["DATABASE_URL"] = (
+            f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}"
+            f"@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
+            f"/{settings_dict['NAME']}"
+        )
+        yield env
+        return
+    path = tmp_path / "shared.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(path) as copy:
+        connection.connection.backup(copy)
+    env["DATABASE_URL"] = f"sqlite:///{path}"
+    yield env
+    with sqlite3.connect(path) as copy:
+        copy.backup(connection.connection)

@@ -8,31 +8,47 @@ PORT ?= 8000
 # The one address for the terminal and for every link in emails (an exported SITE_URL wins).
 SITE_URL ?= http://localhost:$(PORT)
 
-.PHONY: install run test test-fast lint format demo bench-pages bench-nudges backup restore clean
+.PHONY: install run test test-fast lint format demo bench-pages bench-nudges bench-first-start backup restore clean
 
+# Python may cache compiled modules (.pyc, gitignored): the processes `make run` starts
+# then compile Django once between them, not once each (about a second per process).
+unexport PYTHONDONTWRITEBYTECODE
+
+# pip straight into a folder: no virtual environment to create first (seconds on a slow disk).
 .tools/bin/uv:
-	python3 -m venv .tools
-	.tools/bin/pip install --quiet uv
+	PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore \
+	  python3 -m pip install --quiet --target .tools uv \
+	  || { python3 -m venv --clear .tools && .tools/bin/pip install --quiet uv; }
 
-$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+# Two stamps: `make run` needs only the app's packages, the tests and linters the dev
+# group too (pytest, Playwright, ruff...). --inexact keeps the dev group once installed.
+$(VENV)/.installed-app: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --no-dev --inexact
 	@touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-dev: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@ $(VENV)/.installed-app
 
-run: install  ## web server, Celery worker and beat on the embedded defaults
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+install: $(VENV)/.installed-dev
+
+# migrate and load_content skip Django's system checks: runserver runs them a moment later.
+run: $(VENV)/.installed-app  ## web server first, then Celery worker and beat, on the embedded defaults
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput --skip-checks
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
-	DJANGO_DEBUG=1 $(PY) manage.py load_content
+	DJANGO_DEBUG=1 $(PY) manage.py load_content --skip-checks
 	@echo ""
 	@echo "  Kindling is starting: open $(SITE_URL)/"
 	@echo "  Emails (sign-up links, nudges) are printed below, in this terminal."
 	@echo ""
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_DEBUG=1 PORT=$(PORT) \
-	  SITE_URL="$(SITE_URL)" honcho start -f Procfile.dev
+	@DJANGO_DEBUG=1 PORT=$(PORT) SITE_URL="$(SITE_URL)" $(PY) -m config.dev_processes $(PORT)
 
+# pytest-xdist runs the tests in one process per core (-n auto), each with its own browser.
 test: install  ## the whole suite; PostgreSQL/Redis tests run when DATABASE_URL/REDIS_URL are set
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+test-fast: install  ## without the browser journeys and the real Celery worker: the edit-test loop
+	$(PY) -m pytest -n auto -m "not browser and not real_worker and not drill" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -42,7 +58,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-demo: install  ## two linked demo partners with a few weeks of content (DEBUG only)
+demo: $(VENV)/.installed-app  ## two linked demo partners with a few weeks of content (DEBUG only)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_content
@@ -53,6 +69,9 @@ bench-pages: install  ## couple pages vs a trivial page under gunicorn on Postgr
 
 bench-nudges: install  ## needs PostgreSQL and Redis: DATABASE_URL=postgres://... REDIS_URL=redis://...
 	$(PY) bench/nudges.py $(BENCH_ARGS)
+
+bench-first-start:  ## a fresh clone of HEAD to its first page with `make run`, then Ctrl-C (a minute)
+	python3 bench/first_start.py $(BENCH_ARGS)
 
 # Backups of the docker compose deployment's database (README, "Backup and restore").
 # tests/test_backup.py dumps and restores a real PostgreSQL database with these flags.

@@ -48,6 +48,64 @@ def _fast_and_eager(settings):
     celery_app.conf.task_always_eager = False
 
 
+def pytest_collection_modifyitems(items):
+    """The slow tests first within each group pytest-django made (tests that roll back,
+    then the transactional ones, which empty every table): pytest-xdist hands tests out in
+    this order, so the long browser journeys and real-worker runs spread over the
+    processes instead of one of them finishing alone at the end."""
+
+    def transactional(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        return bool(
+            {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+            or (marker and marker.kwargs.get("transaction"))
+        )
+
+    def rank(item) -> int:
+        for number, name in enumerate(("real_worker", "browser")):
+            if item.get_closest_marker(name):
+                return number
+        return 2
+
+    # Stable: pytest-django's order holds wherever this key ties.
+    items.sort(key=lambda item: (transactional(item), rank(item)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_keys():
+    """With several pytest-xdist processes on one Redis database, each keeps its cache
+    keys under its own prefix: their test databases number users alike, so a rate-limit
+    counter of one process's user 1 would otherwise count another's."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    caches = {
+        "default": {
+            **settings.CACHES["default"],
+            "KEY_PREFIX": f"kindling-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+        }
+    }
+    with override_settings(CACHES=caches):
+        yield
+
+
+def _empty_the_cache() -> None:
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if "redis" not in settings.CACHES["default"]["BACKEND"]:
+        cache.clear()
+        return
+    # Only this process's keys: cache.clear() would empty the whole Redis database,
+    # under another process's feet.
+    import redis
+
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache(settings):
     # The embedded default is the database cache, so that an install's processes share
@@ -55,11 +113,9 @@ def _clear_cache(settings):
     # keeps tests that never touch the database away from it.
     if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    from django.core.cache import cache
-
-    cache.clear()
+    _empty_the_cache()
     yield
-    cache.clear()
+    _empty_the_cache()
 
 
 @pytest.fixture

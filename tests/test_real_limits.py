@@ -231,6 +231,7 @@ def site(request, tmp_path_factory) -> Iterator[Site]:
         run(env, "-m", "tests.limits_seed", "--delete")
 
 
+@pytest.mark.real_worker
 @pytest.mark.django_db  # so that the test database exists for the PostgreSQL setup
 @pytest.mark.parametrize("limit", LIMITS)
 def test_a_limit_holds_across_web_workers(site, limit):

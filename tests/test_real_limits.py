@@ -137,7 +137,7 @@ LIMITS = [
     ),
     pytest.param(
         Limit(5, wrong_password, lambda s, body: "Too many failed login attempts" in body,
-              lambda s, body: s == 200 and "are not correct" in body),
+              lambda s, body: s == 200 and "do not match" in body),
         id="sign-in",
     ),
     pytest.param(

@@ -159,7 +159,8 @@ def test_no_date_night_in_three_weeks_brings_quality_time_forward(alice_nudged, 
     DateNight.objects.update(starts_at=SLOT - dt.timedelta(days=22))
     tip, body = alice_nudged()
     assert tip == "quality_time"
-    assert "three weeks" not in body and "22" not in body
+    words = re.sub(r"https?://\S+", "", body)  # a signed link may hold "22" by chance
+    assert "three weeks" not in words and "22" not in words
 
 
 @pytest.mark.django_db

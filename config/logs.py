@@ -19,7 +19,7 @@ REDACTED = "[redacted]"
 # (/invite/12/withdraw/), not a secret.
 _SECRET_SEGMENT = re.compile(
     r"(?P<prefix>/(?:calendar|invite|reminders/unsubscribe|reminders/pause)/)"
-    r"(?!\d+/)(?P<secret>[^/?#\s\"']+?)(?=\.ics|/)"
+    r"(?!\d+(?:/|$))(?P<secret>[^/?#\s\"']+?)(?=\.ics|/|[\s?#\"']|$)"
 )
 
 

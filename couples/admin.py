@@ -38,5 +38,7 @@ class CoupleAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "couple", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["kind"]
-    readonly_fields = ["token_hash", "code", "accepted_by"]
+    # Not the pairing code: while it is valid it would let staff join the couple.
+    exclude = ["code"]
+    readonly_fields = ["token_hash", "accepted_by"]
     raw_id_fields = ["couple", "inviter"]

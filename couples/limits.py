@@ -36,10 +36,14 @@ class Limit:
         key = self._key(who)
         cache.add(key, 0, self.seconds)
         try:
-            return cache.incr(key)
+            count = cache.incr(key)
         except ValueError:  # evicted between add and incr: count afresh
             cache.add(key, 1, self.seconds)
             return 1
+        # The database cache's incr() is a get and a set with the default timeout (five
+        # minutes): without this the count would vanish long before its window ends.
+        cache.touch(key, self.seconds)
+        return count
 
     def take(self, who: object) -> bool:
         """Count one more and say whether it is within the limit. Counting first, then

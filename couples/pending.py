@@ -16,7 +16,8 @@ from django.http import HttpRequest
 from .models import Invitation, User
 from .services import invitation_problem
 
-SESSION_KEY = "pending_invitation"
+# Not "pending_invitation": sessions from before held the raw token under that key.
+SESSION_KEY = "pending_invitation_id"
 
 
 def remember(request: HttpRequest, invitation: Invitation) -> None:

@@ -266,9 +266,11 @@ def pairing_attempts_left(user: User) -> int:
 
 
 def redeem_pairing_code(raw_code: str, user: User) -> Couple:
-    """Accept the invitation behind a pairing code; at most five wrong codes per user per
+    """Accept the invitation behind a pairing code; at most five codes tried per user per
     fifteen minutes, so the code space cannot be walked."""
-    if pairing_attempts_left(user) <= 0:
+    # Counted before the lookup, not after a miss: requests sent side by side cannot all
+    # slip through while one attempt is left.
+    if not WRONG_CODES.take(user.pk):
         raise InvitationError(
             "Too many codes that did not match. Please wait 15 minutes and try again."
         )
@@ -279,7 +281,6 @@ def redeem_pairing_code(raw_code: str, user: User) -> Couple:
         else None
     )
     if invitation is None:
-        WRONG_CODES.hit(user.pk)
         raise InvitationError(
             "That code does not match any invitation. Check it with your partner; "
             "codes look like ABCD-EFGH."

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from couples.models import Invitation
 from practices import services
 from practices.models import DailyQuestion, DateReflection, FavoritePrompt, Prompt
 from reminders.models import Nudge
@@ -68,6 +69,14 @@ def everything_written(couple, alice, bob):
         starts_at=timezone.now() - dt.timedelta(days=1),
     )
     DateReflection.objects.create(date_night=planned, user=bob, rating=5, body="WRITTEN thought")
+    # A live pairing code would let staff join the couple.
+    Invitation.objects.create(
+        couple=couple,
+        inviter=alice,
+        kind=Invitation.Kind.CODE,
+        code="WRITTENC",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
     Nudge.objects.create(
         user=bob, kind="note", tip="gratitude", slot=timezone.now(), object_id=arrived.pk
     )

@@ -361,6 +361,9 @@ def test_gunicorn_logs_secret_links_redacted(production_gunicorn):
         ("GET /invite/ HTTP/1.1", "GET /invite/ HTTP/1.1"),
         ("GET /dates/calendar/ HTTP/1.1", "GET /dates/calendar/ HTTP/1.1"),
         ("GET /reminders/pause/ HTTP/1.1", "GET /reminders/pause/ HTTP/1.1"),
+        # A link cut short of its slash (Django redirects it) keeps its secret out too.
+        ("GET /invite/xYz_-9a HTTP/1.1", "GET /invite/[redacted] HTTP/1.1"),
+        ('"https://h.example/invite/xYz_-9a"', '"https://h.example/invite/[redacted]"'),
     ],
 )
 def test_redact_hides_only_the_secret_segment(line, expected):

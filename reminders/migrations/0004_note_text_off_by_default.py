@@ -3,6 +3,12 @@
 from django.db import migrations, models
 
 
+def leave_the_text_out(apps, schema_editor):
+    """Everyone had the text by default, not by choice: email is the least private channel,
+    so existing people start without it too and can tick the box."""
+    apps.get_model("reminders", "ReminderPreference").objects.update(note_text_in_email=False)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -10,6 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(leave_the_text_out, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='reminderpreference',
             name='note_text_in_email',

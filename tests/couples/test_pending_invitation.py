@@ -63,3 +63,11 @@ def test_a_withdrawn_invitation_is_not_accepted_from_the_session(alice, bob):
     assert response.status_code == 410
     assert not Membership.objects.filter(user=bob).exists()
     assert PENDING_INVITATION not in client.session
+
+
+def test_a_session_from_before_holding_a_raw_token_is_ignored(alice, alice_client):
+    # Earlier versions kept the invitation's raw token in the session under this key.
+    session = alice_client.session
+    session["pending_invitation"] = "a-raw-token-from-before"
+    session.save()
+    assert alice_client.get("/home/").status_code == 200

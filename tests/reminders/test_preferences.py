@@ -172,3 +172,14 @@ def test_staff_changing_preferences_in_the_admin_reschedules(prefs, alice, time_
     assert response["Location"] == "/admin/reminders/reminderpreference/"
     # Thursday 08:00 in London; the digest is off.
     assert ReminderPreference.objects.get(pk=pref.pk).next_nudge_at == utc(2026, 12, 3, 8, 0)
+
+
+def test_upgrading_leaves_the_note_text_out_of_everyones_alerts(prefs, alice):
+    import importlib
+
+    from django.apps import apps
+
+    ReminderPreference.objects.filter(user=alice).update(note_text_in_email=True)
+    migration = importlib.import_module("reminders.migrations.0004_note_text_off_by_default")
+    migration.leave_the_text_out(apps, None)
+    assert not ReminderPreference.objects.get(user=alice).note_text_in_email

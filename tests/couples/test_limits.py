@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 
 from couples.limits import Limit
 
@@ -23,6 +24,7 @@ def database_cache(settings):
             "LOCATION": "kindling_cache",
         }
     }
+    call_command("createcachetable")  # on PostgreSQL runs, the cache is Redis otherwise
 
 
 def test_an_hourly_count_outlasts_the_caches_default_timeout(database_cache, time_machine):

@@ -309,18 +309,22 @@ def test_existing_feed_addresses_keep_working_after_the_hashing_migration():
     before = [("practices", "0007_keep_the_partners_writing")]
     after = [("practices", "0008_calendar_feed_token_hash")]
     executor.migrate(before)
-    old_apps = executor.loader.project_state(before).apps
-    person = old_apps.get_model("couples", "User").objects.create(email="old@example.com")
-    old_apps.get_model("practices", "CalendarFeed").objects.create(
-        user_id=person.pk, token="an-address-from-before"
-    )
-    executor.loader.build_graph()
-    executor.migrate(after)
-    new_apps = executor.loader.project_state(after).apps
-    feed = new_apps.get_model("practices", "CalendarFeed").objects.get(user_id=person.pk)
-    assert feed.token_hash == hash_token("an-address-from-before")
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    try:
+        old_apps = executor.loader.project_state(before).apps
+        person = old_apps.get_model("couples", "User").objects.create(email="old@example.com")
+        old_apps.get_model("practices", "CalendarFeed").objects.create(
+            user_id=person.pk, token="an-address-from-before"
+        )
+        executor.loader.build_graph()
+        executor.migrate(after)
+        new_apps = executor.loader.project_state(after).apps
+        feed = new_apps.get_model("practices", "CalendarFeed").objects.get(user_id=person.pk)
+        assert feed.token_hash == hash_token("an-address-from-before")
+    finally:
+        # Back to the latest schema even when the check fails, or every later test in
+        # this process would run against the old one.
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_the_dates_list_splits_upcoming_and_past(couple, alice, alice_client):

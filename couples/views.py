@@ -139,17 +139,18 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("couples:invite")
 
 
+def _invitation_invalid(request: HttpRequest, reason: str, status: int) -> HttpResponse:
+    return render(request, "couples/invitation_invalid.html", {"reason": reason}, status=status)
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """GET only shows what accepting means (mail scanners follow links); POST accepts."""
     found = services.find_link_invitation(token)
     if found is None:
-        return render(
-            request,
-            "couples/invitation_invalid.html",
-            {"reason": "This invitation link is not valid. Check that you copied all of it."},
-            status=404,
+        return _invitation_invalid(
+            request, "This invitation link is not valid. Check that you copied all of it.", 404
         )
     return _invitation_page(request, found)
 
@@ -161,11 +162,8 @@ def pending_invitation(request: HttpRequest) -> HttpResponse:
     (couples/pending.py): the link's secret is never kept, nor put in a `next` address."""
     found = pending.find(request)
     if found is None:
-        return render(
-            request,
-            "couples/invitation_invalid.html",
-            {"reason": "We could not find your invitation. Open the link you were sent again."},
-            status=404,
+        return _invitation_invalid(
+            request, "We could not find your invitation. Open the link you were sent again.", 404
         )
     return _invitation_page(request, found)
 
@@ -175,7 +173,7 @@ def _invitation_page(request: HttpRequest, found: Invitation) -> HttpResponse:
     problem = services.invitation_problem(found, user)
     if problem:
         pending.forget(request)
-        return render(request, "couples/invitation_invalid.html", {"reason": problem}, status=410)
+        return _invitation_invalid(request, problem, 410)
     # Whichever way they go next (this page's buttons, the header's, another browser for
     # the verification link), sign-up and login bring them back to it.
     pending.remember(request, found)

@@ -4,12 +4,14 @@ the weekly digest both read it. One query, whatever the amount of data."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
 
 from couples.models import Couple
 
+from . import hub
 from .models import DateNight
 from .tips import TIPS, Tip, TipInfo
 
@@ -44,17 +46,55 @@ SELECT 'dates', COALESCE(idea.tip, %(quality_time)s), COUNT(*)
 """
 
 
+def _plural(one: str, many: str):
+    return lambda n: f"{n} {one if n == 1 else many}"
+
+
+# The kinds this app counts itself, in the order the sentence and the digest name them.
+# Practices built on this app add theirs through hub.count_in_balance.
+OWN_KINDS = {
+    "notes": (_plural("note", "notes"), "Notes shared"),
+    "answers": (_plural("answer", "answers"), "Answers to the daily question"),
+    "talks": (_plural("talk", "talks"), "Questions you talked about"),
+    "dates": (_plural("date", "dates"), "Date nights"),
+}
+
+
 @dataclass
 class Balance:
-    notes: int = 0
-    answers: int = 0
-    talks: int = 0
-    dates: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
     by_tip: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Tip.values, 0))
+
+    def __getattr__(self, kind: str) -> int:
+        # balance.notes, balance.checkins, ...: a kind nothing was counted for is 0.
+        if kind.startswith("_") or kind in ("counts", "by_tip"):
+            raise AttributeError(kind)
+        return self.counts.get(kind, 0)
 
     @property
     def total(self) -> int:
         return sum(self.by_tip.values())
+
+    def kinds(self) -> list[tuple[str, Callable[[int], str], str]]:
+        """(kind, label, digest line) for every kind the balance knows, in order."""
+        own = [(kind, label, line) for kind, (label, line) in OWN_KINDS.items()]
+        return own + [(c.kind, c.label, c.line) for c in hub.BALANCE.values()]
+
+    def sentence(self) -> str:
+        """ "3 notes, 2 answers, 0 talks and 1 date": the built-in kinds always, the others
+        when there is something to count."""
+        parts = [
+            label(self.counts.get(kind, 0))
+            for kind, label, _ in self.kinds()
+            if kind in OWN_KINDS or self.counts.get(kind)
+        ]
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+    def lines(self) -> list[tuple[str, int]]:
+        """(digest line, count) for every kind with something to count."""
+        return [
+            (line, self.counts[kind]) for kind, _, line in self.kinds() if self.counts.get(kind)
+        ]
 
     def bars(self) -> list[tuple[TipInfo, int, int]]:
         """(tip, count, percent of the busiest tip), in the tips' fixed order."""
@@ -76,11 +116,17 @@ def balance(couple: Couple, start: dt.datetime, end: dt.datetime) -> Balance:
         "talk": Tip.TALK.value,
         "quality_time": Tip.QUALITY_TIME.value,
         "cancelled": DateNight.Status.CANCELLED.value,
+        **{f"tip_{tip.value}": tip.value for tip in Tip},
     }
+    sql = BALANCE_SQL
+    for counted in hub.BALANCE.values():
+        sql += "UNION ALL\n" + counted.sql.strip() + "\n"
+        params.update(counted.params)
     result = Balance()
     with connection.cursor() as cursor:
-        cursor.execute(BALANCE_SQL, params)
+        cursor.execute(sql, params)
         for kind, tip, n in cursor.fetchall():
-            setattr(result, kind, getattr(result, kind) + n)
-            result.by_tip[tip] += n
+            result.counts[kind] = result.counts.get(kind, 0) + n
+            if tip is not None:
+                result.by_tip[tip] += n
     return result

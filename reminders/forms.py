@@ -57,6 +57,10 @@ class ReminderPreferenceForm(forms.ModelForm):
             "date_reminders",
             "date_lead_hours",
             "digest_enabled",
+            "checkin_alerts",
+            "thinking_alerts",
+            "weekly_checkin",
+            "monthly_checkin",
         ]
 
     def __init__(self, *args, user: User, **kwargs):

@@ -52,6 +52,14 @@ class ReminderPreference(models.Model):
         "how long before", choices=LEAD_HOURS, default=24
     )
     digest_enabled = models.BooleanField("send me a weekly digest on Sunday", default=True)
+    checkin_alerts = models.BooleanField(
+        "tell me when my partner's check-in asks for something", default=True
+    )
+    thinking_alerts = models.BooleanField("tell me when my partner is thinking of me", default=True)
+    weekly_checkin = models.BooleanField("invite me to our weekly check-in", default=True)
+    monthly_checkin = models.BooleanField(
+        "tell me when the month's closeness check-in opens", default=True
+    )
     next_nudge_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -96,6 +104,10 @@ class ReminderPreference(models.Model):
             Nudge.Kind.NOTE: self.note_alerts,
             Nudge.Kind.DATE: self.date_reminders,
             Nudge.Kind.DIGEST: self.digest_enabled,
+            Nudge.Kind.CHECKIN: self.checkin_alerts,
+            Nudge.Kind.THINKING: self.thinking_alerts,
+            Nudge.Kind.WEEKLY: self.weekly_checkin,
+            Nudge.Kind.MONTHLY: self.monthly_checkin,
         }.get(kind, True)
 
     def summary(self) -> str:
@@ -125,6 +137,10 @@ class Nudge(models.Model):
         DIGEST = "digest", "Weekly digest"
         NOTICE = "notice", "Account notice"
         INVITE = "invite", "Invitation"
+        CHECKIN = "checkin", "Check-in alert"
+        THINKING = "thinking", "Thinking of you"
+        WEEKLY = "weekly", "Weekly check-in invitation"
+        MONTHLY = "monthly", "Monthly check-in reminder"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -1,6 +1,11 @@
-"""The apps depend on each other in one direction: couples <- practices <- reminders.
-The way back is signals (practices.signals, couples.signals). These tests read the
-source, so an import tucked inside a function counts too."""
+"""The apps depend on each other in one direction, layer by layer:
+
+    couples <- practices <- the practices built on it (feelings, rituals, ourweek) <- reminders
+
+Apps in the same layer do not import each other either. The way back is signals
+(practices.signals, couples.signals) and the registries apps fill from AppConfig.ready
+(couples.privacy, practices.hub). These tests read the source, so an import tucked inside
+a function counts too."""
 
 from __future__ import annotations
 
@@ -41,10 +46,28 @@ def app_files(app: str) -> list[Path]:
     ]
 
 
-@pytest.mark.parametrize(
-    ("app", "above"),
-    [("couples", "reminders"), ("couples", "practices"), ("practices", "reminders")],
-)
+LAYERS = [["couples"], ["practices"], ["feelings", "rituals", "ourweek"], ["reminders"]]
+
+
+def forbidden_pairs() -> list[tuple[str, str]]:
+    """(app, other) for every installed app and every app in its layer or above."""
+    present = [[app for app in layer if (ROOT / app).is_dir()] for layer in LAYERS]
+    return [
+        (app, other)
+        for depth, layer in enumerate(present)
+        for app in layer
+        for above in present[depth:]
+        for other in above
+        if other != app
+    ]
+
+
+def test_every_app_of_ours_has_a_place_in_the_layers():
+    ours = {p.parent.name for p in ROOT.glob("*/apps.py")}
+    assert ours <= {app for layer in LAYERS for app in layer}
+
+
+@pytest.mark.parametrize(("app", "above"), forbidden_pairs())
 def test_an_app_imports_nothing_from_the_apps_built_on_it(app, above):
     offenders = {
         str(path.relative_to(ROOT)): sorted(

@@ -13,7 +13,7 @@ from couples import pending
 from couples.access import current_access
 from couples.models import Couple
 
-from .. import services, stats
+from .. import hub, services, stats
 from ..models import DateNight, GratitudeNote
 from ..tips import TIPS
 
@@ -73,6 +73,11 @@ def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     question = services.todays_question(couple, today)
     answered_by = set(question.answers.values_list("user_id", flat=True))
+    cards = []
+    for card in hub.home_cards():
+        data = card.data(request, access, today, now)
+        if data is not None:
+            cards.append({"template": card.template, "data": data, "name": card.name})
     next_date = (
         DateNight.objects.filter(couple=couple, status=DateNight.Status.PLANNED, starts_at__gt=now)
         .order_by("starts_at")
@@ -93,5 +98,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "next_date": next_date,
             "jar_note": gratitude_jar(request, couple, today),
             "balance": stats.balance(couple, now - dt.timedelta(days=30), now),
+            "cards": cards,
         },
     )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from importlib import import_module
+from importlib.util import find_spec
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -127,9 +130,18 @@ class Command(BaseCommand):
                 place="The park by the river",
                 notes=ideas[1].description,
             )
+            seed_other_apps(couple, sam, river, rng)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready. Log in at {site_url('account_login')} as "
                 f"sam@example.com or river@example.com, password {PASSWORD!r}."
             )
         )
+
+
+def seed_other_apps(couple: Couple, sam: User, river: User, rng: random.Random) -> None:
+    """Each of our apps with a `demo` module adds its part: demo.seed(couple, sam, river,
+    rng), inside the same transaction, after the notes, questions and dates above."""
+    for config in apps.get_app_configs():
+        if config.name != "practices" and find_spec(f"{config.name}.demo") is not None:
+            import_module(f"{config.name}.demo").seed(couple, sam, river, rng)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from couples.limits import Limit
 from couples.models import Couple, Membership
+from feelings.models import CheckIn
 from practices.models import Answer, DateNight, GratitudeNote
 from practices.tips import Tip
 
@@ -43,6 +44,7 @@ GROUPED_UPDATES = 4
 # rest are logged as skipped, so the dispatcher does not come back to them.
 NOTE_ALERTS = Limit("note-alerts", 6, 60 * 60)
 DATE_REMINDERS = Limit("date-reminders", 4, 24 * 60 * 60)
+CHECKIN_ALERTS = Limit("checkin-alerts", 6, 60 * 60)
 OVER_LIMIT = "over the limit for this kind of email; it arrived in the app only"
 MAX_LEAD = dt.timedelta(hours=max(hours for hours, _ in LEAD_HOURS))
 
@@ -313,6 +315,35 @@ def queue_note_alert(note: GratitudeNote) -> list[int]:
         slot=note.delivered_at,
         object_id=note.pk,
         **_within(NOTE_ALERTS, note.recipient_id),
+    )
+    Nudge.objects.bulk_create([row], ignore_conflicts=True)
+    ids = _pending_ids([row])
+    enqueue_send(ids)
+    return ids
+
+
+def queue_checkin_alert(checkin: CheckIn) -> list[int]:
+    """Queue the partner's alert for a shared check-in that asks for something. Called
+    inside the transaction that saves the check-in, so the row exists only if it commits."""
+    partner = checkin.couple.partner_of(checkin.author)
+    if partner is None or not checkin.is_shared or not checkin.would_like:
+        return []
+    wants = (
+        ReminderPreference.objects.filter(
+            user_id=partner.pk, checkin_alerts=True, user__is_active=True
+        )
+        .filter(verified_email())
+        .exists()
+    )
+    if not wants:
+        return []
+    row = Nudge(
+        user_id=partner.pk,
+        kind=Nudge.Kind.CHECKIN,
+        tip=Tip.FEELINGS,
+        slot=checkin.created_at,
+        object_id=checkin.pk,
+        **_within(CHECKIN_ALERTS, partner.pk),
     )
     Nudge.objects.bulk_create([row], ignore_conflicts=True)
     ids = _pending_ids([row])

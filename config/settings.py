@@ -247,6 +247,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # KINDLING_SWEEP_SECONDS sweeps more often, for the drills.
         "schedule": float(_SWEEP_SECONDS) if _SWEEP_SECONDS else crontab(),
     },
+    "queue-monthly-checkins": {
+        "task": "reminders.tasks.queue_monthly_checkins",
+        "schedule": crontab(minute="*/15"),  # the month opens at each person's nudge time
+    },
 }
 # A send task holds its rows for this long unless it renews, which it does at least every
 # third of it. A dead worker's emails go out again within a lease plus a minute (the sweep).

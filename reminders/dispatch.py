@@ -349,3 +349,45 @@ def queue_checkin_alert(checkin: CheckIn) -> list[int]:
     ids = _pending_ids([row])
     enqueue_send(ids)
     return ids
+
+
+# A month's closeness check-in opens on the 1st, at the person's nudge time in their zone;
+# found later than this (the beat was down), the reminder is not sent at all.
+MONTHLY_LATE_AFTER = dt.timedelta(days=3)
+
+
+def monthly_slot(now: dt.datetime, zone: ZoneInfo, at: dt.time) -> dt.datetime:
+    first = now.astimezone(zone).date().replace(day=1)
+    return schedule.slot_on(first, at, zone)
+
+
+def queue_monthly_checkins(now: dt.datetime) -> list[int]:
+    """One reminder per person and month when the closeness check-in opens, for partners
+    of a complete, active couple who want it. Runs every hour; the row's unique
+    (user, kind, slot) makes a second run, or a second beat, add nothing."""
+    # Someone else seated, now, in a couple where this person is seated: a partner.
+    partnered = Membership.objects.filter(
+        couple__memberships__user=OuterRef("user_id"),
+        couple__memberships__active=True,
+        couple__status=Couple.Status.ACTIVE,
+        active=True,
+    ).exclude(user=OuterRef("user_id"))
+    prefs = (
+        ReminderPreference.objects.filter(monthly_checkin=True, user__is_active=True)
+        .filter(verified_email(), Exists(partnered))
+        .select_related("user")
+        .only("user_id", "send_time", "user__timezone")
+    )
+    rows = []
+    for pref in prefs:
+        slot = monthly_slot(now, pref.user.tzinfo, pref.send_time)
+        if slot <= now < slot + MONTHLY_LATE_AFTER:
+            rows.append(
+                Nudge(user_id=pref.user_id, kind=Nudge.Kind.MONTHLY, tip=Tip.FEELINGS, slot=slot)
+            )
+    if not rows:
+        return []
+    Nudge.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = _pending_ids(rows)
+    enqueue_send(ids)
+    return ids

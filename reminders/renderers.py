@@ -13,7 +13,7 @@ import datetime as dt
 from django.core.mail import EmailMessage
 
 from couples.links import absolute_url, site_url
-from feelings.models import CheckIn, Visibility
+from feelings.models import CheckIn, ClosenessAnswer, Visibility
 from feelings.wheel import word_label
 from practices.calendar import ics_for_dates
 from practices.models import DateNight, GratitudeNote
@@ -199,4 +199,19 @@ def render_checkin(nudge: Nudge, batch: Batch) -> EmailMessage | None:
             "line": checkin.line if with_text else "",
             "checkin_url": page_url("feelings:detail", checkin.pk),
         },
+    )
+
+
+@renderer(Nudge.Kind.MONTHLY)
+def render_monthly(nudge: Nudge, batch: Batch) -> EmailMessage | None:
+    couple, partner = batch.couple_and_partner(nudge.user_id)
+    if _still_wanted(nudge) is None or partner is None:
+        return None
+    month = nudge.slot.astimezone(couple.tzinfo).date().replace(day=1)
+    if ClosenessAnswer.objects.filter(couple=couple, user_id=nudge.user_id, month=month).exists():
+        return None  # already answered this month's
+    return reminder_message(
+        nudge,
+        "monthly-checkin",
+        {"partner": partner, "month": month, "closeness_url": page_url("feelings:closeness")},
     )

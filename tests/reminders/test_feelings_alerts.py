@@ -3,6 +3,8 @@ through the outbox, with the day's text only if they allow text in alerts."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -105,3 +107,52 @@ def test_switched_off_after_queuing_the_alert_is_skipped(
         callback()
     assert mailoutbox == []
     assert Nudge.objects.get().status == "skipped"
+
+
+# --- The monthly closeness check-in -----------------------------------------------
+
+
+def test_the_monthly_reminder_goes_once_per_person_when_the_month_opens(
+    prefs, couple, alice, bob, send_now, mailoutbox, time_machine
+):
+    from reminders.dispatch import queue_monthly_checkins
+
+    # Alice (London) gets hers at 19:00 on the 1st; Bob (Auckland) is already past his.
+    opening = utc(2027, 2, 1, 19, 0)
+    time_machine.move_to(opening, tick=False)
+    with send_now():
+        queue_monthly_checkins(opening - dt.timedelta(minutes=1))
+        queue_monthly_checkins(opening)
+        queue_monthly_checkins(opening + dt.timedelta(minutes=15))
+    rows = Nudge.objects.filter(kind="monthly").order_by("user_id")
+    assert [(r.user_id, r.status) for r in rows] == [(alice.pk, "sent"), (bob.pk, "sent")]
+    assert sorted(m.to[0] for m in mailoutbox) == [alice.email, bob.email]
+    message = next(m for m in mailoutbox if m.to == [alice.email])
+    assert message.subject == "This month's closeness check-in is open"
+    assert "http://localhost:8000/feelings/closeness/" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Nothing about what Bob did or did not do.
+    assert "answered" not in message.body.replace("both answered", "")
+
+
+def test_no_monthly_reminder_when_switched_off_or_found_days_late(
+    prefs, couple, alice, bob, send_now, mailoutbox
+):
+    from reminders.dispatch import queue_monthly_checkins
+
+    ReminderPreference.objects.filter(user=bob).update(monthly_checkin=False)
+    with send_now():
+        assert queue_monthly_checkins(utc(2027, 2, 5, 12, 0)) == []  # 4 days late
+        queue_monthly_checkins(utc(2027, 2, 1, 20, 0))
+    assert [m.to for m in mailoutbox] == [[alice.email]]
+
+
+def test_a_person_who_answered_already_is_not_reminded(prefs, couple, alice, send_now, mailoutbox):
+    from feelings import closeness
+    from reminders.dispatch import queue_monthly_checkins
+
+    ReminderPreference.objects.exclude(user=alice).update(monthly_checkin=False)
+    feelings.answer_closeness(couple, alice, dt.date(2027, 2, 1), dict.fromkeys(closeness.KEYS, 3))
+    with send_now():
+        queue_monthly_checkins(utc(2027, 2, 1, 20, 0))
+    assert mailoutbox == [] and Nudge.objects.get().status == "skipped"

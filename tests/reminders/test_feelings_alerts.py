@@ -156,3 +156,11 @@ def test_a_person_who_answered_already_is_not_reminded(prefs, couple, alice, sen
     with send_now():
         queue_monthly_checkins(utc(2027, 2, 1, 20, 0))
     assert mailoutbox == [] and Nudge.objects.get().status == "skipped"
+
+
+def test_feelings_nudges_can_point_at_the_check_in_and_the_hopes_page():
+    from reminders import catalog
+
+    actions = {t.action for t in catalog.templates_by_tip()["feelings"]}
+    assert {"feelings_checkin", "share_hope"} <= actions
+    assert catalog.action_path("feelings_checkin") == "/feelings/"

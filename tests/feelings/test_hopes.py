@@ -82,6 +82,8 @@ def test_let_s_make_it_happen_keeps_a_target_month_and_offers_a_date_plan(
     page = alice_client.get(reverse("feelings:hopes")).text
     assert "aiming for November 2027" in page
     assert "/dates/new/?title=See+the+northern+lights" in page
+    form = alice_client.get("/dates/new/?title=See+the+northern+lights").context["form"]
+    assert form.initial["title"] == "See the northern lights"
 
 
 def test_the_responses_fit_the_kind(couple, alice, bob):

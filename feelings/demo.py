@@ -72,7 +72,9 @@ def seed(couple: Couple, sam: User, river: User, rng: random.Random) -> None:
 
 
 def _hopes(couple: Couple, sam: User, river: User, now: dt.datetime) -> None:
-    ago = lambda days: now - dt.timedelta(days=days)  # noqa: E731
+    def ago(days: int) -> dt.datetime:
+        return now - dt.timedelta(days=days)
+
     dream = Hope.objects.create(
         couple=couple,
         author=river,

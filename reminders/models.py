@@ -211,4 +211,6 @@ UNSUBSCRIBE_FIELDS = {
     Nudge.Kind.NOTE: "note_alerts",
     Nudge.Kind.DATE: "date_reminders",
     Nudge.Kind.DIGEST: "digest_enabled",
+    Nudge.Kind.CHECKIN: "checkin_alerts",
+    Nudge.Kind.MONTHLY: "monthly_checkin",
 }

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from couples import services
 from couples.models import Couple, Invitation, Membership, User
+from feelings import services as feelings
+from feelings.models import CheckIn, CheckInResponse, ClosenessAnswer, Hope, HopeResponse
 from practices import services as practices
 from practices.models import (
     Answer,
@@ -112,6 +114,16 @@ CASES = {
     "archive/<uuid:couple_id>/dates/": obj(archive(), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/": obj(archive("date"), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/date.ics": obj(archive("date"), ("get",)),
+    "feelings/": PRIVATE,
+    "feelings/new/<str:core>/": Case("private", lambda s: {"core": "calm"}),
+    "feelings/history/": PRIVATE,
+    "feelings/<int:pk>/": obj(pk("checkin"), ("get",)),
+    "feelings/<int:pk>/respond/": obj(pk("checkin"), ("post",), reply="hug"),
+    "feelings/hopes/": PRIVATE,
+    "feelings/hopes/<int:pk>/share/": obj(pk("draft"), ("post",)),
+    "feelings/hopes/<int:pk>/respond/": obj(pk("hope"), ("post",), reply="more"),
+    "feelings/hopes/<int:pk>/settle/": obj(pk("hope"), ("post",)),
+    "feelings/closeness/": PRIVATE,
 }
 # allauth's own pages (sign-up, login, password reset, email confirmation, 2FA) decide
 # for themselves; the admin sends everyone through allauth's login.
@@ -161,6 +173,9 @@ def space(couple, alice, bob):
         "date": date_night(couple, bob),
         "past_date": date_night(couple, bob, starts_at=timezone.now() - dt.timedelta(hours=3)),
         "invitation": invitation,
+        "checkin": feelings.check_in(couple, bob, feeling="hopeful", intensity=3),
+        "hope": feelings.add_hope(couple, bob, kind="worry", body="Work", share=True),
+        "draft": feelings.add_hope(couple, alice, kind="hope", body="Later", share=False),
     }
 
 
@@ -181,6 +196,11 @@ def snapshot():
         CalendarFeed,
         Nudge,
         ReminderPreference,
+        CheckIn,
+        CheckInResponse,
+        Hope,
+        HopeResponse,
+        ClosenessAnswer,
     ):
         # .values(), not model_to_dict: every column, the non-editable ones included.
         state += [(model.__name__, row) for row in model.objects.order_by("pk").values()]

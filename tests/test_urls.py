@@ -112,6 +112,11 @@ CASES = {
     "archive/<uuid:couple_id>/dates/": obj(archive(), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/": obj(archive("date"), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/date.ics": obj(archive("date"), ("get",)),
+    "notes/<int:pk>/thank/": obj(pk("note"), ("post",), thanks="Thank you back"),
+    "dates/<int:pk>/phones-away/": obj(pk("past_date"), ("get",)),
+    "dates/<int:pk>/phones-away/start/": obj(pk("past_date"), ("post",)),
+    "dates/<int:pk>/phones-away/stop/": obj(pk("past_date"), ("post",)),
+    "dates/<int:pk>/phones-away/minutes/": obj(pk("past_date"), minutes="30"),
 }
 # allauth's own pages (sign-up, login, password reset, email confirmation, 2FA) decide
 # for themselves; the admin sends everyone through allauth's login.
@@ -159,7 +164,12 @@ def space(couple, alice, bob):
         "question": question,
         "prompt": Prompt.objects.create(text="Ours?", tip="talk", couple=couple, author=alice),
         "date": date_night(couple, bob),
-        "past_date": date_night(couple, bob, starts_at=timezone.now() - dt.timedelta(hours=3)),
+        "past_date": date_night(
+            couple,
+            bob,
+            starts_at=timezone.now() - dt.timedelta(hours=3),
+            phones_away_since=timezone.now() - dt.timedelta(hours=2),  # a timer running
+        ),
         "invitation": invitation,
     }
 

@@ -128,9 +128,7 @@ def thank_for_note(note: GratitudeNote, user: User, thanks: str) -> None:
     now = timezone.now()
     with transaction.atomic():
         GratitudeNote.objects.filter(pk=note.pk, thanked_at__isnull=True).update(thanked_at=now)
-        GratitudeNote.objects.filter(pk=note.pk).update(
-            thanks=thanks, read_at=note.read_at or now
-        )
+        GratitudeNote.objects.filter(pk=note.pk).update(thanks=thanks, read_at=note.read_at or now)
     note.thanks, note.thanked_at = thanks, note.thanked_at or now
 
 
@@ -346,9 +344,9 @@ def start_phones_away(date_night: DateNight) -> dt.datetime:
     DateNight.objects.filter(
         pk=date_night.pk, phones_away_since__isnull=True, status__in=_LIVE
     ).update(phones_away_since=now)
-    since = DateNight.objects.filter(pk=date_night.pk).values_list(
-        "phones_away_since", flat=True
-    )[0]
+    since = DateNight.objects.filter(pk=date_night.pk).values_list("phones_away_since", flat=True)[
+        0
+    ]
     if since is None:  # cancelled in the meantime
         raise PracticeError("This date has changed in the meantime. Have a look at it again.")
     date_night.phones_away_since = since

@@ -182,8 +182,6 @@ def thank(request: HttpRequest, pk: int) -> HttpResponse:
     services.thank_for_note(note, request.user, form.cleaned_data["thanks"])
     messages.success(
         request,
-        f"{note.author.name} will see your thank-you."
-        if first
-        else "Your thank-you is updated.",
+        f"{note.author.name} will see your thank-you." if first else "Your thank-you is updated.",
     )
     return redirect("practices:note", pk=note.pk)

@@ -54,7 +54,10 @@ def stop(request: HttpRequest, pk: int) -> HttpResponse:
     if minutes is None:
         messages.info(request, "You are already back: the time is on the date.")
     else:
-        messages.success(request, f"Welcome back. {services.minutes_in_words(minutes)} with phones away, together.")
+        messages.success(
+            request,
+            f"Welcome back. {services.minutes_in_words(minutes)} with phones away, together.",
+        )
     return redirect("practices:date", pk=date_night.pk)
 
 
@@ -83,4 +86,3 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         {"access": request.access, "date": date_night, "form": form},
         status=400 if form.errors else 200,
     )
-

@@ -127,3 +127,27 @@ def test_export_shows_the_thank_you_to_both_and_deletion_takes_only_the_recipien
     kept = GratitudeNote.objects.get(pk=received.pk)
     assert kept.body == "Thank you for the soup when I was ill."
     assert (kept.thanks, kept.thanked_at) == ("", None)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_home_and_note_pages_stay_within_their_queries_with_many_thanks_and_timers(
+    couple, alice, bob, alice_client, django_assert_max_num_queries, count
+):
+    from practices.models import DateNight
+    from tests.factories import date_night
+
+    now = timezone.now()
+    for i in range(count):
+        thanked = note(couple, alice, f"note {i}", deliver_at=now - dt.timedelta(hours=i + 1))
+        services.thank_for_note(thanked, bob, f"thanks {i}")
+        date_night(couple, alice, starts_at=now - dt.timedelta(minutes=i + 1))
+    DateNight.objects.update(phones_away_minutes=30)
+    alice_client.get(reverse("practices:home"))  # today's question gets created once
+    with django_assert_max_num_queries(11):
+        page = alice_client.get(reverse("practices:home"))
+    assert "Bob wrote back" in page.text and "with phones away, together" in page.text
+    with django_assert_max_num_queries(7):
+        assert alice_client.get(reverse("practices:note", args=[thanked.pk])).status_code == 200
+    date = DateNight.objects.first()
+    with django_assert_max_num_queries(5):
+        assert alice_client.get(reverse("practices:phones_away", args=[date.pk])).status_code == 200

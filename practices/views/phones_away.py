@@ -67,7 +67,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Write the minutes by hand: a timer nobody stopped, or one nobody started."""
     date_night = _get_date(request, pk)
     if request.method == "GET" and not date_night.phones_away_can_record():
-        messages.info(request, "Phones-away time can be added once the date is here.")
+        messages.info(
+            request,
+            "This date was cancelled."
+            if date_night.status == date_night.Status.CANCELLED
+            else "Phones-away time can be added once the date is here.",
+        )
         return redirect("practices:date", pk=date_night.pk)
     form = PhonesAwayForm(
         request.POST or None, initial={"minutes": date_night.phones_away_minutes or 0}

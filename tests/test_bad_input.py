@@ -168,6 +168,30 @@ FORMS = [
         ],
     ),
     (
+        "thank-you for a note",
+        "practices:note_thank",
+        lambda s: [s["received"].pk],
+        {"thanks": "You made my morning."},
+        [
+            ({"thanks": ""}, "Please write your thank-you first", None),
+            ({"thanks": "   "}, "cannot be empty", None),
+            ({"thanks": over(500)}, "at most 500 characters", None),
+            ({"thanks": SCRIPT + over(500)}, "at most 500 characters", ESCAPED),
+        ],
+    ),
+    (
+        "phones-away minutes",
+        "practices:phones_away_edit",
+        lambda s: [s["past_date"].pk],
+        {"minutes": "90"},
+        [
+            ({"minutes": "-5"}, "between 0 and 720 minutes", "-5"),
+            ({"minutes": "3000"}, "between 0 and 720 minutes", "3000"),
+            ({"minutes": "lots"}, "Write a whole number of minutes", None),
+            ({"minutes": ""}, "Write how many minutes", None),
+        ],
+    ),
+    (
         "end couple",
         "couples:end",
         None,
@@ -283,6 +307,8 @@ def space(couple, alice, bob):
         "date": date_night(couple, alice),
         "checkin": feelings.check_in(couple, bob, feeling="tired", intensity=2),
         "hope": feelings.add_hope(couple, bob, kind="dream", body="Sailing", share=True),
+        "received": note(couple, couple.partner_of(alice), "For you"),
+        "past_date": date_night(couple, alice, starts_at=timezone.now() - dt.timedelta(hours=2)),
     }
 
 

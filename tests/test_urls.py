@@ -124,6 +124,11 @@ CASES = {
     "feelings/hopes/<int:pk>/respond/": obj(pk("hope"), ("post",), reply="more"),
     "feelings/hopes/<int:pk>/settle/": obj(pk("hope"), ("post",)),
     "feelings/closeness/": PRIVATE,
+    "notes/<int:pk>/thank/": obj(pk("note"), ("post",), thanks="Thank you back"),
+    "dates/<int:pk>/phones-away/": obj(pk("past_date"), ("get",)),
+    "dates/<int:pk>/phones-away/start/": obj(pk("past_date"), ("post",)),
+    "dates/<int:pk>/phones-away/stop/": obj(pk("past_date"), ("post",)),
+    "dates/<int:pk>/phones-away/minutes/": obj(pk("past_date"), minutes="30"),
 }
 # allauth's own pages (sign-up, login, password reset, email confirmation, 2FA) decide
 # for themselves; the admin sends everyone through allauth's login.
@@ -171,7 +176,12 @@ def space(couple, alice, bob):
         "question": question,
         "prompt": Prompt.objects.create(text="Ours?", tip="talk", couple=couple, author=alice),
         "date": date_night(couple, bob),
-        "past_date": date_night(couple, bob, starts_at=timezone.now() - dt.timedelta(hours=3)),
+        "past_date": date_night(
+            couple,
+            bob,
+            starts_at=timezone.now() - dt.timedelta(hours=3),
+            phones_away_since=timezone.now() - dt.timedelta(hours=2),  # a timer running
+        ),
         "invitation": invitation,
         "checkin": feelings.check_in(couple, bob, feeling="hopeful", intensity=3),
         "hope": feelings.add_hope(couple, bob, kind="worry", body="Work", share=True),

@@ -174,7 +174,7 @@ def test_the_home_page_shows_this_months_phones_away_time(evening, couple, alice
 def test_the_home_page_offers_the_timer_when_a_date_starts(tonight, alice_client, bob_client):
     page = alice_client.get(reverse("practices:home")).text
     start = reverse("practices:phones_away_start", args=[tonight.pk])
-    assert f'action="{start}"' in page and "This month" not in page
+    assert f'action="{start}"' in page and "with phones away, together" not in page
     services.start_phones_away(tonight)
     page = bob_client.get(reverse("practices:home")).text
     assert reverse("practices:phones_away", args=[tonight.pk]) in page

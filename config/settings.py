@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "couples",
     "practices",
+    "ourweek",
     "reminders",
 ]
 
@@ -245,6 +246,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # Every minute (a dead worker's emails go again within a lease and a minute);
         # KINDLING_SWEEP_SECONDS sweeps more often, for the drills.
         "schedule": float(_SWEEP_SECONDS) if _SWEEP_SECONDS else crontab(),
+    },
+    "queue-weekly-invitations": {
+        "task": "reminders.tasks.queue_weekly_invitations",
+        "schedule": float(_DISPATCH_SECONDS) if _DISPATCH_SECONDS else crontab(),
+        "options": {"expires": 50},
     },
 }
 # A send task holds its rows for this long unless it renews, which it does at least every

@@ -12,6 +12,7 @@ class RemindersConfig(AppConfig):
         from couples import privacy as couples_privacy
         from couples.models import User
         from couples.signals import couple_ended, invitation_created
+        from ourweek.signals import weekly_time_changed
         from practices.signals import note_delivered
 
         # renderers and invitations register their email builders; tasks registers the
@@ -27,3 +28,6 @@ class RemindersConfig(AppConfig):
             receivers.queue_invitation_email, dispatch_uid="reminders-invitation"
         )
         post_save.connect(receivers.follow_time_zone, sender=User, dispatch_uid="reminders-tz")
+        weekly_time_changed.connect(
+            receivers.reschedule_weekly_invitation, dispatch_uid="reminders-weekly-time"
+        )

@@ -4,7 +4,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from . import dispatch, outbox
+from . import dispatch, outbox, weekly
 
 # Retries wait 30 s, 1, 2, 4, 8 then 15 minutes: far inside the broker's visibility
 # timeout, so Redis never redelivers a task that is merely waiting. No task here is ever
@@ -46,3 +46,8 @@ def sweep_stuck_nudges() -> None:
 @shared_task
 def requeue_lost_nudges() -> int:
     return len(outbox.requeue_lost())
+
+
+@shared_task
+def queue_weekly_invitations() -> int:
+    return weekly.queue_invitations()

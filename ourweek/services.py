@@ -269,18 +269,23 @@ def week_material(couple: Couple, user: User, end: dt.datetime) -> list[Reminder
     """The week's notes, reactions and questions you answered, as titles: three small
     queries, whatever the week held."""
     start = end - MATERIAL_WINDOW
+    zone = couple.tzinfo
     found = []
     notes = (
-        GratitudeNote.objects.filter(couple=couple, delivered_at__gte=start, delivered_at__lt=end)
+        GratitudeNote.objects.filter(couple=couple, delivered_at__gte=start, delivered_at__lte=end)
         .select_related("author")
         .order_by("-delivered_at")[:MATERIAL_LIMIT]
     )
     for note in notes:
         found.append(
-            Reminder(f"A note from {note.author.name}, {note.delivered_at:%A}", "note", note.pk)
+            Reminder(
+                f"A note from {note.author.name}, {note.delivered_at.astimezone(zone):%A}",
+                "note",
+                note.pk,
+            )
         )
     reacted = (
-        GratitudeNote.objects.filter(couple=couple, reacted_at__gte=start, reacted_at__lt=end)
+        GratitudeNote.objects.filter(couple=couple, reacted_at__gte=start, reacted_at__lte=end)
         .exclude(reaction="")
         .select_related("recipient")
         .order_by("-reacted_at")[:MATERIAL_LIMIT]
@@ -294,7 +299,7 @@ def week_material(couple: Couple, user: User, end: dt.datetime) -> list[Reminder
             prompt__isnull=False,
             answers__user=user,
             answers__created_at__gte=start,
-            answers__created_at__lt=end,
+            answers__created_at__lte=end,
         )
         .select_related("prompt")
         .order_by("-day")[:MATERIAL_LIMIT]

@@ -70,7 +70,9 @@ def _step_form(week: Week, access, written: dict, data=None):
             me=access.me,
             partner=partner,
             prompt=STEP_PROMPTS[step],
-            partner_open=partner.pk not in mine,
+            # A posted form keeps the partner's field: the service decides whether the
+            # partner's own words were there first.
+            partner_open=data is not None or partner.pk not in mine,
         )
     if step == Week.Step.FEEL_LOVED:
         mine = written["wish_by"].get(access.me.pk)
@@ -80,20 +82,28 @@ def _step_form(week: Week, access, written: dict, data=None):
             initial=initial,
             me=access.me,
             partner=partner,
-            partner_open=partner.pk not in written["wish_by"],
+            partner_open=data is not None or partner.pk not in written["wish_by"],
         )
     return None
 
 
 def _render_week(
-    request: HttpRequest, week: Week, form=None, minutes_form=None, status: int = 200
+    request: HttpRequest,
+    week: Week,
+    form=None,
+    minutes_form=None,
+    status: int = 200,
+    shown_step: int | None = None,
 ) -> HttpResponse:
+    """The week's page, on its current step, or on `shown_step` to give back an earlier
+    step's form with its errors."""
     access = request.access
     written = _written(week, access)
+    shown = Week.Step(shown_step or week.step)
     if form is None and not week.is_finished:
         form = _step_form(week, access, written)
     material = []
-    if week.step == Week.Step.APPRECIATIONS:
+    if shown == Week.Step.APPRECIATIONS:
         material = services.week_material(access.couple, request.user, timezone.now())
     my_appreciation = written["lines"][Line.Kind.APPRECIATION].get(request.user.pk)
     return render(
@@ -103,7 +113,7 @@ def _render_week(
             "access": access,
             "week": week,
             "steps": [s for s in Week.Step if s != Week.Step.DONE],
-            "current": Week.Step(week.step),
+            "current": shown,
             "form": form,
             "minutes_form": minutes_form
             or SpeakMinutesForm(initial={"minutes": week.speak_minutes}),
@@ -225,7 +235,9 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         if action == "minutes":
             minutes_form = SpeakMinutesForm(request.POST)
             if not minutes_form.is_valid():
-                return _render_week(request, week, minutes_form=minutes_form, status=400)
+                return _render_week(
+                    request, week, minutes_form=minutes_form, status=400, shown_step=step
+                )
             services.set_speak_minutes(week, minutes_form.cleaned_data["minutes"])
             messages.success(request, f"{week.speak_minutes} minutes each.")
             return redirect(_week_url(week, "on-my-mind"))
@@ -236,9 +248,7 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
             )
             form = _step_form(shown, access, written, request.POST)
             if not form.is_valid():
-                return _render_week(
-                    request, week, form=form if step == week.step else None, status=400
-                )
+                return _render_week(request, week, form=form, status=400, shown_step=step)
             if step == Week.Step.FEEL_LOVED:
                 saved = services.write_wishes(week, request.user, form.wishes())
             else:

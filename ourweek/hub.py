@@ -11,7 +11,7 @@ from couples.access import CoupleAccess
 from practices import hub
 
 from . import services
-from .models import WeeklyTime, Wish
+from .models import Wish
 
 # A finished check-in is one talk and one share of feelings: the 'weeks' row names it in
 # the sentence and the digest, the 'weeks_feelings' row only adds to the feelings bar

@@ -36,6 +36,12 @@ class WeekError(Exception):
 # --- The weekly time --------------------------------------------------------------------
 
 
+def shown_weekly_time(couple: Couple) -> WeeklyTime:
+    """The couple's weekly time to show, without making a row just to look at it."""
+    found = WeeklyTime.objects.select_related("changed_by").filter(couple=couple).first()
+    return found or WeeklyTime(couple=couple)
+
+
 def weekly_time(couple: Couple) -> WeeklyTime:
     """The couple's weekly time; Sunday 19:00 until someone moves it."""
     found = WeeklyTime.objects.select_related("changed_by").filter(couple=couple).first()

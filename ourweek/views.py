@@ -132,7 +132,7 @@ def _render_week(
 def index(request: HttpRequest) -> HttpResponse:
     couple = request.access.couple
     now = timezone.now()
-    when = services.weekly_time(couple)
+    when = services.shown_weekly_time(couple)
     this_week = Week.objects.filter(
         couple=couple, starts_on=services.monday_of(couple.local_today())
     ).first()
@@ -154,7 +154,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def weekly_time(request: HttpRequest) -> HttpResponse:
     couple = request.access.couple
-    when = services.weekly_time(couple)
+    when = services.shown_weekly_time(couple)
     form = WeeklyTimeForm(request.POST or None, initial={"weekday": when.weekday, "at": when.at})
     if request.method == "POST" and form.is_valid():
         try:

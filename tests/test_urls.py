@@ -23,6 +23,8 @@ from practices.models import (
     GratitudeNote,
     Prompt,
 )
+from ourweek import services as ourweek
+from ourweek.models import Line, Week, WeeklyTime, Wish
 from reminders.models import Nudge, ReminderPreference
 from tests.conftest import client_for
 from tests.factories import UserFactory, date_night, link, note
@@ -112,6 +114,18 @@ CASES = {
     "archive/<uuid:couple_id>/dates/": obj(archive(), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/": obj(archive("date"), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/date.ics": obj(archive("date"), ("get",)),
+    "ourweek/": PRIVATE,
+    "ourweek/time/": PRIVATE,
+    "ourweek/start/": PRIVATE,
+    "ourweek/history/": PRIVATE,
+    "ourweek/<int:pk>/": obj(pk("week"), ("get",)),
+    "ourweek/<int:pk>/state/": obj(pk("week"), ("get",)),
+    "ourweek/<int:pk>/step/<int:step>/": obj(
+        lambda s: {"pk": s["week"].pk, "step": 1}, ("post",), action="next", mine="intruder"
+    ),
+    "ourweek/<int:pk>/finish/": obj(pk("week"), ("post",)),
+    "ourweek/<int:pk>/note/": obj(pk("week"), ("post",)),
+    "ourweek/wishes/<int:pk>/done/": obj(pk("wish"), ("post",)),
 }
 # allauth's own pages (sign-up, login, password reset, email confirmation, 2FA) decide
 # for themselves; the admin sends everyone through allauth's login.
@@ -152,7 +166,11 @@ def space(couple, alice, bob):
     question = practices.todays_question(couple)
     practices.answer_question(question, alice, "answer")
     invitation, _ = services.invite_by_link(UserFactory())
+    week = ourweek.start_week(couple)
+    ourweek.write_lines(week, 1, alice, {alice: "Thank you"})
     return {
+        "week": week,
+        "wish": Wish.objects.create(week=week, couple=couple, author=alice, body="Tea", tip="talk"),
         "couple": couple,
         "note": note(couple, alice, "Private"),
         "scheduled": note(couple, alice, "Later", deliver_at=timezone.now() + dt.timedelta(1)),
@@ -181,6 +199,10 @@ def snapshot():
         CalendarFeed,
         Nudge,
         ReminderPreference,
+        WeeklyTime,
+        Week,
+        Line,
+        Wish,
     ):
         # .values(), not model_to_dict: every column, the non-editable ones included.
         state += [(model.__name__, row) for row in model.objects.order_by("pk").values()]

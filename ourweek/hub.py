@@ -42,9 +42,7 @@ def home_card(request: HttpRequest, access: CoupleAccess, today: dt.date, now: d
     """The next check-in, a change of time, and the partner's wish of the week: two
     small queries."""
     couple = access.couple
-    when = WeeklyTime.objects.select_related("changed_by").filter(
-        couple=couple
-    ).first() or WeeklyTime(couple=couple)
+    when = services.shown_weekly_time(couple)
     wish = (
         Wish.objects.filter(
             couple=couple,

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from couples import services
 from couples.models import Couple, Invitation, Membership, User
+from ourweek import services as ourweek
+from ourweek.models import Line, Week, WeeklyTime, Wish
 from practices import services as practices
 from practices.models import (
     Answer,
@@ -23,8 +25,6 @@ from practices.models import (
     GratitudeNote,
     Prompt,
 )
-from ourweek import services as ourweek
-from ourweek.models import Line, Week, WeeklyTime, Wish
 from reminders.models import Nudge, ReminderPreference
 from tests.conftest import client_for
 from tests.factories import UserFactory, date_night, link, note

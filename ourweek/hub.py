@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Subquery
 from django.http import HttpRequest
 
 from couples.access import CoupleAccess
+from couples.models import Couple
 from practices import hub
 
 from . import services
-from .models import Wish
+from .models import WeeklyTime, Wish
 
 # A finished check-in is one talk and one share of feelings: the 'weeks' row names it in
 # the sentence and the digest, the 'weeks_feelings' row only adds to the feelings bar
@@ -39,19 +41,36 @@ def _plural(one: str, many: str):
 
 
 def home_card(request: HttpRequest, access: CoupleAccess, today: dt.date, now: dt.datetime) -> dict:
-    """The next check-in, a change of time, and the partner's wish of the week: two
-    small queries."""
+    """The next check-in, a change of time, and the partner's wish of the week, in one
+    query (the couple home keeps to a fixed number of them, whatever the data)."""
     couple = access.couple
-    when = services.shown_weekly_time(couple)
-    wish = (
-        Wish.objects.filter(
-            couple=couple,
-            author=access.partner,
-            created_at__gte=now - services.WISH_SHOWN_FOR,
+    wishes = Wish.objects.filter(
+        couple=couple, author=access.partner, created_at__gte=now - services.WISH_SHOWN_FOR
+    ).order_by("-created_at", "-pk")
+    row = (
+        Couple.objects.filter(pk=couple.pk)
+        .values(
+            "weekly_time__weekday",
+            "weekly_time__at",
+            "weekly_time__changed_by_id",
+            "weekly_time__changed_at",
         )
-        .order_by("-created_at")
-        .first()
+        .annotate(
+            wish_pk=Subquery(wishes.values("pk")[:1]),
+            wish_body=Subquery(wishes.values("body")[:1]),
+            wish_done_at=Subquery(wishes.values("done_at")[:1]),
+        )
+        .get()
     )
+    when = WeeklyTime(couple=couple)
+    if row["weekly_time__weekday"] is not None:
+        members = {member.pk: member for member in couple.members}
+        when.weekday, when.at = row["weekly_time__weekday"], row["weekly_time__at"]
+        when.changed_at = row["weekly_time__changed_at"]
+        when.changed_by = members.get(row["weekly_time__changed_by_id"])
+    wish = None
+    if row["wish_pk"] is not None:
+        wish = Wish(pk=row["wish_pk"], body=row["wish_body"], done_at=row["wish_done_at"])
     return {
         "next_meeting": services.next_meeting(when, couple.tzinfo, now),
         "notice": services.change_notice(when, access.me, now),

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "couples",
     "practices",
     "feelings",
+    "ourweek",
     "reminders",
 ]
 
@@ -250,6 +251,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "queue-monthly-checkins": {
         "task": "reminders.tasks.queue_monthly_checkins",
         "schedule": crontab(minute="*/15"),  # the month opens at each person's nudge time
+    },
+    "queue-weekly-invitations": {
+        "task": "reminders.tasks.queue_weekly_invitations",
+        "schedule": float(_DISPATCH_SECONDS) if _DISPATCH_SECONDS else crontab(),
+        "options": {"expires": 50},
     },
 }
 # A send task holds its rows for this long unless it renews, which it does at least every

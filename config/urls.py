@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("practices.urls")),
     path("reminders/", include("reminders.urls")),
     path("", include("feelings.urls")),
+    path("ourweek/", include("ourweek.urls")),
 ]

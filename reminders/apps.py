@@ -13,6 +13,7 @@ class RemindersConfig(AppConfig):
         from couples.models import User
         from couples.signals import couple_ended, invitation_created
         from feelings.signals import checkin_asks
+        from ourweek.signals import weekly_time_changed
         from practices.signals import note_delivered
 
         # renderers and invitations register their email builders; tasks registers the
@@ -29,3 +30,6 @@ class RemindersConfig(AppConfig):
         )
         checkin_asks.connect(receivers.queue_checkin_alert, dispatch_uid="reminders-checkin")
         post_save.connect(receivers.follow_time_zone, sender=User, dispatch_uid="reminders-tz")
+        weekly_time_changed.connect(
+            receivers.reschedule_weekly_invitation, dispatch_uid="reminders-weekly-time"
+        )

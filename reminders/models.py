@@ -213,4 +213,5 @@ UNSUBSCRIBE_FIELDS = {
     Nudge.Kind.DIGEST: "digest_enabled",
     Nudge.Kind.CHECKIN: "checkin_alerts",
     Nudge.Kind.MONTHLY: "monthly_checkin",
+    Nudge.Kind.WEEKLY: "weekly_checkin",
 }

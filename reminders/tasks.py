@@ -5,7 +5,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from . import dispatch, outbox
+from . import dispatch, outbox, weekly
 
 # Retries wait 30 s, 1, 2, 4, 8 then 15 minutes: far inside the broker's visibility
 # timeout, so Redis never redelivers a task that is merely waiting. No task here is ever
@@ -52,3 +52,8 @@ def requeue_lost_nudges() -> int:
 @shared_task
 def queue_monthly_checkins() -> int:
     return len(dispatch.queue_monthly_checkins(timezone.now()))
+
+
+@shared_task
+def queue_weekly_invitations() -> int:
+    return weekly.queue_invitations()

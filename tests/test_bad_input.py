@@ -268,6 +268,41 @@ FORMS = [
 ]
 
 
+FORMS += [
+    (
+        "weekly time",
+        "ourweek:time",
+        None,
+        {"weekday": "5", "at": "10:00"},
+        [
+            ({"weekday": "7"}, "Select a valid choice", None),
+            ({"weekday": SCRIPT}, "Select a valid choice", None),
+            ({"at": "25:00"}, "Enter a valid time", None),
+        ],
+    ),
+    (
+        "weekly appreciation",
+        "ourweek:step",
+        lambda s: [s["week"].pk, 1],
+        {"action": "save", "mine": "Thank you"},
+        [
+            ({"mine": over(300)}, "up to 300 characters", None),
+            ({"mine": SCRIPT, "theirs": over(300)}, "up to 300 characters", ESCAPED),
+        ],
+    ),
+    (
+        "weekly timer",
+        "ourweek:step",
+        lambda s: [s["week"].pk, 3],
+        {"action": "minutes", "minutes": "5"},
+        [
+            ({"minutes": "0"}, "Pick between 1 and 60 minutes", None),
+            ({"minutes": "600"}, "Pick between 1 and 60 minutes", None),
+            ({"minutes": SCRIPT}, "Minutes are a whole number", None),
+        ],
+    ),
+]
+
 # Forms for someone still waiting for a partner.
 SINGLE_FORMS = [
     (
@@ -309,7 +344,17 @@ def space(couple, alice, bob):
         "hope": feelings.add_hope(couple, bob, kind="dream", body="Sailing", share=True),
         "received": note(couple, couple.partner_of(alice), "For you"),
         "past_date": date_night(couple, alice, starts_at=timezone.now() - dt.timedelta(hours=2)),
+        "week": _week_on_step_3(couple),
     }
+
+
+def _week_on_step_3(couple):
+    from ourweek import services
+    from ourweek.models import Week
+
+    week = services.start_week(couple)
+    Week.objects.filter(pk=week.pk).update(step=3)
+    return week
 
 
 CASES = [

@@ -14,6 +14,8 @@ from couples import services
 from couples.models import Couple, Invitation, Membership, User
 from feelings import services as feelings
 from feelings.models import CheckIn, CheckInResponse, ClosenessAnswer, Hope, HopeResponse
+from ourweek import services as ourweek
+from ourweek.models import Line, Week, WeeklyTime, Wish
 from practices import services as practices
 from practices.models import (
     Answer,
@@ -129,6 +131,18 @@ CASES = {
     "dates/<int:pk>/phones-away/start/": obj(pk("past_date"), ("post",)),
     "dates/<int:pk>/phones-away/stop/": obj(pk("past_date"), ("post",)),
     "dates/<int:pk>/phones-away/minutes/": obj(pk("past_date"), minutes="30"),
+    "ourweek/": PRIVATE,
+    "ourweek/time/": PRIVATE,
+    "ourweek/start/": PRIVATE,
+    "ourweek/history/": PRIVATE,
+    "ourweek/<int:pk>/": obj(pk("week"), ("get",)),
+    "ourweek/<int:pk>/state/": obj(pk("week"), ("get",)),
+    "ourweek/<int:pk>/step/<int:step>/": obj(
+        lambda s: {"pk": s["week"].pk, "step": 1}, ("post",), action="next", mine="intruder"
+    ),
+    "ourweek/<int:pk>/finish/": obj(pk("week"), ("post",)),
+    "ourweek/<int:pk>/note/": obj(pk("week"), ("post",)),
+    "ourweek/wishes/<int:pk>/done/": obj(pk("wish"), ("post",)),
 }
 # allauth's own pages (sign-up, login, password reset, email confirmation, 2FA) decide
 # for themselves; the admin sends everyone through allauth's login.
@@ -169,7 +183,11 @@ def space(couple, alice, bob):
     question = practices.todays_question(couple)
     practices.answer_question(question, alice, "answer")
     invitation, _ = services.invite_by_link(UserFactory())
+    week = ourweek.start_week(couple)
+    ourweek.write_lines(week, 1, alice, {alice: "Thank you"})
     return {
+        "week": week,
+        "wish": Wish.objects.create(week=week, couple=couple, author=alice, body="Tea", tip="talk"),
         "couple": couple,
         "note": note(couple, alice, "Private"),
         "scheduled": note(couple, alice, "Later", deliver_at=timezone.now() + dt.timedelta(1)),
@@ -211,6 +229,10 @@ def snapshot():
         Hope,
         HopeResponse,
         ClosenessAnswer,
+        WeeklyTime,
+        Week,
+        Line,
+        Wish,
     ):
         # .values(), not model_to_dict: every column, the non-editable ones included.
         state += [(model.__name__, row) for row in model.objects.order_by("pk").values()]

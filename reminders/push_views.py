@@ -29,7 +29,8 @@ def _key(value: object, length: int, name: str) -> str:
     if not isinstance(value, str) or len(value) > 200:
         raise BadSubscription(f"The subscription's {name} key is missing.")
     try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        padded = value.replace("-", "+").replace("_", "/") + "=" * (-len(value) % 4)
+        raw = base64.b64decode(padded, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise BadSubscription(f"The subscription's {name} key is not base64url.") from exc
     if len(raw) != length:

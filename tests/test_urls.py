@@ -23,7 +23,7 @@ from practices.models import (
     GratitudeNote,
     Prompt,
 )
-from reminders.models import Nudge, ReminderPreference
+from reminders.models import Nudge, PushSubscription, ReminderPreference
 from tests.conftest import client_for
 from tests.factories import UserFactory, date_night, link, note
 
@@ -112,6 +112,13 @@ CASES = {
     "archive/<uuid:couple_id>/dates/": obj(archive(), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/": obj(archive("date"), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/date.ics": obj(archive("date"), ("get",)),
+    "manifest.webmanifest": PUBLIC,
+    "sw.js": PUBLIC,
+    "offline/": PUBLIC,
+    "reminders/push/subscribe/": PRIVATE,
+    "reminders/push/unsubscribe/": PRIVATE,
+    "reminders/channels/": PRIVATE,
+    "reminders/devices/<int:pk>/remove/": obj(pk("device"), ("post",)),
 }
 # allauth's own pages (sign-up, login, password reset, email confirmation, 2FA) decide
 # for themselves; the admin sends everyone through allauth's login.
@@ -161,6 +168,9 @@ def space(couple, alice, bob):
         "date": date_night(couple, bob),
         "past_date": date_night(couple, bob, starts_at=timezone.now() - dt.timedelta(hours=3)),
         "invitation": invitation,
+        "device": PushSubscription.objects.create(
+            user=alice, endpoint="https://push.example.org/alice", p256dh="k", auth="a"
+        ),
     }
 
 
@@ -181,6 +191,7 @@ def snapshot():
         CalendarFeed,
         Nudge,
         ReminderPreference,
+        PushSubscription,
     ):
         # .values(), not model_to_dict: every column, the non-editable ones included.
         state += [(model.__name__, row) for row in model.objects.order_by("pk").values()]

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -35,8 +35,6 @@ from .models import PUSH_DEFAULTS, Nudge, PushSubscription, channels_for
 
 if TYPE_CHECKING:
     import requests
-
-    from .outbox import Batch
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +68,8 @@ class PushSpec:
     url_name: str = "practices:home"
 
 
-PushRenderer = Callable[[Nudge, "Batch"], PushMessage | None]
+# (nudge, outbox.Batch) -> the notification, or None when it should no longer go out.
+PushRenderer = Callable[[Nudge, Any], PushMessage | None]
 PUSH_RENDERERS: dict[str, PushRenderer] = {}
 PUSH_SPECS: dict[str, PushSpec] = {
     Nudge.Kind.CHECKIN: PushSpec("{partner} shared a check-in", "Open Kindling to see it."),

@@ -2,7 +2,7 @@
 // - The app shell (styles, scripts, icons, the offline page) is cached under a versioned
 //   name at install; an old version's cache is deleted once the new worker takes over.
 // - The last-seen home page and the last notes read are kept, only when the server sent
-//   them to a signed-in person (a signed-out visitor is redirected, and nothing is kept),
+//   them to a logged-in person (a logged-out visitor is redirected, and nothing is kept),
 //   and shown with no network, marked as copies that may not be up to date.
 // - Logging out (or finding oneself logged out) deletes every kept page.
 // - Push: shows the notification; a tap focuses an open Kindling window, or opens one.
@@ -96,7 +96,7 @@ function navigate(request, path) {
   return fetch(request).then(function (response) {
     if (keepable(path)) {
       if (response.type === "opaqueredirect" || response.redirected) {
-        // Sent to log in: whoever was signed in here is not any more.
+        // Sent to log in: whoever was logged in here is not any more.
         return forgetPages().then(function () { return response; });
       }
       if (response.ok) {

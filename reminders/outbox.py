@@ -364,7 +364,8 @@ def push_one(nudge: Nudge, batch: Batch, session: requests.Session) -> str:
     message = render_push(nudge, batch)
     if message is None:
         return "skipped"
-    return push.settle_row(push.send_to_devices(message, devices, session))
+    topic = f"kindling-{nudge.pk}"
+    return push.settle_row(push.send_to_devices(message, devices, session, topic))
 
 
 def _close_quietly(connection) -> None:

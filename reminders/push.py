@@ -217,17 +217,20 @@ class DeviceResults:
 
 
 def send_to_devices(
-    message: PushMessage, devices: list[PushSubscription], session: requests.Session
+    message: PushMessage, devices: list[PushSubscription], session: requests.Session, topic: str
 ) -> DeviceResults:
     """Send one message to each device. 404 and 410 mean the browser dropped the
-    subscription: the device is removed. The caller decides what the row becomes."""
+    subscription: the device is removed. The caller decides what the row becomes.
+
+    `topic` names the row (RFC 8030's Topic): should a resend after a crash reach the push
+    service before the phone collected the first, it replaces it instead of queuing."""
     results = DeviceResults([], [], [], [])
     data = message.payload()
     for device in devices:
         try:
             response = WebPusher(device.info(), requests_session=session).send(
                 data,
-                vapid_headers(device.endpoint),
+                {**vapid_headers(device.endpoint), "Topic": topic},
                 ttl=TIME_TO_LIVE,
                 content_encoding="aes128gcm",
                 timeout=settings.PUSH_TIMEOUT_SECONDS,

@@ -138,6 +138,7 @@ class PushService:
         self.devices: dict[str, Device] = {}
         self.received: list[tuple[str, dict]] = []
         self.rejected: list[tuple[str, str]] = []
+        self.topics: list[str | None] = []
         self.count = 0
         self._scripts: dict[str, deque[int]] = defaultdict(deque)
         self._lock = threading.Lock()
@@ -173,6 +174,7 @@ class PushService:
             check_vapid(headers.get("Authorization", ""), self.origin, self.expected_key)
             if headers.get("Content-Encoding") != "aes128gcm" or "TTL" not in headers:
                 raise ValueError("not aes128gcm, or no TTL")
+            self.topics.append(headers.get("Topic"))
             payload = json.loads(
                 http_ece.decrypt(
                     body, private_key=device.private_key, auth_secret=device.auth,

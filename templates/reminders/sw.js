@@ -156,10 +156,13 @@ self.addEventListener("push", function (event) {
   } catch (e) {
     data = {};
   }
+  var url = sameSite(data.url || CONFIG.home);
+  // One notification per page: a message sent twice (after a crash) replaces itself.
   event.waitUntil(self.registration.showNotification(data.title || "Kindling", {
     body: data.body || "",
     icon: CONFIG.icon,
-    data: { url: sameSite(data.url || CONFIG.home) }
+    tag: url,
+    data: { url: url }
   }));
 });
 

@@ -64,6 +64,8 @@ def test_a_note_alert_goes_once_by_email_and_once_to_each_device(
     assert service.payloads("bob-laptop") == [expected]
     assert service.rejected == []
     assert rows(user=bob) == [("email", "sent"), ("push", "sent")]
+    pushed = Nudge.objects.get(user=bob, channel="push")
+    assert service.topics == [f"kindling-{pushed.pk}"] * 2  # a resend would replace it
     assert PushSubscription.objects.filter(user=bob, last_used_at=NOW).count() == 2
 
 

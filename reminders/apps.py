@@ -18,7 +18,7 @@ class RemindersConfig(AppConfig):
 
         # renderers and invitations register their email builders; tasks registers the
         # send task that outbox.enqueue_send finds by name, in the web process too.
-        from . import invitations, privacy, receivers, renderers, tasks  # noqa: F401
+        from . import invitations, privacy, push_messages, receivers, renderers, tasks  # noqa: F401
 
         couples_privacy.register(privacy)
 
@@ -33,3 +33,8 @@ class RemindersConfig(AppConfig):
         weekly_time_changed.connect(
             receivers.reschedule_weekly_invitation, dispatch_uid="reminders-weekly-time"
         )
+
+        from practices.hub import HomeCard, add_home_card
+
+        # Hidden until static/js/pwa.js finds the browser can install Kindling.
+        add_home_card(HomeCard("install", "reminders/install_card.html", lambda *args: True, 900))

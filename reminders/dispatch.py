@@ -168,6 +168,7 @@ def _pending_ids(rows: list[Nudge]) -> list[int]:
         kind__in={key[1] for key in wanted},
         slot__in={key[2] for key in wanted},
         status=Nudge.Status.PENDING,
+        channel=Nudge.Channel.EMAIL,
     ).values_list("pk", "user_id", "kind", "slot", "object_id")
     return [pk for pk, *key in found if tuple(key) in wanted]
 

@@ -2,6 +2,7 @@
 person typed lost (the form comes back filled in, with any HTML shown escaped)."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.urls import reverse
@@ -189,6 +190,26 @@ FORMS = [
             ({"minutes": "3000"}, "between 0 and 720 minutes", "3000"),
             ({"minutes": "lots"}, "Write a whole number of minutes", None),
             ({"minutes": ""}, "Write how many minutes", None),
+        ],
+    ),
+    (
+        "email or push",
+        "reminders:channels",
+        None,
+        {
+            "nudge": "both",
+            "note": "both",
+            "date": "both",
+            "digest": "email",
+            "checkin": "both",
+            "thinking": "both",
+            "weekly": "both",
+            "monthly": "both",
+        },
+        [
+            ({"note": "pigeon"}, "Pick email, push, or both.", None),
+            ({"digest": ""}, "This field is required", None),
+            ({"nudge": SCRIPT}, "Pick email, push, or both.", None),
         ],
     ),
     (
@@ -424,4 +445,25 @@ def test_a_bad_reaction_or_rating_changes_nothing(space, couple, alice, bob_clie
         follow=True,
     )
     assert "Choose how it was" in response.text
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{not json",
+        json.dumps({"endpoint": "http://push.example.org/x", "keys": {"p256dh": "a", "auth": "b"}}),
+        json.dumps({"endpoint": "https://127.0.0.1/x", "keys": {"p256dh": "a", "auth": "b"}}),
+        json.dumps({"endpoint": "https://push.example.org/" + over(1000), "keys": {}}),
+        json.dumps({"endpoint": SCRIPT, "keys": {"p256dh": SCRIPT, "auth": SCRIPT}}),
+    ],
+)
+def test_a_bad_push_subscription_is_refused_and_saves_nothing(space, alice_client, body):
+    before = snapshot()
+    response = alice_client.post(
+        reverse("reminders:push_subscribe"), body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert SCRIPT not in response.text
     assert snapshot() == before

@@ -27,7 +27,7 @@ from practices.models import (
     GratitudeNote,
     Prompt,
 )
-from reminders.models import Nudge, ReminderPreference
+from reminders.models import Nudge, PushSubscription, ReminderPreference
 from tests.conftest import client_for
 from tests.factories import UserFactory, date_night, link, note
 
@@ -143,6 +143,13 @@ CASES = {
     "ourweek/<int:pk>/finish/": obj(pk("week"), ("post",)),
     "ourweek/<int:pk>/note/": obj(pk("week"), ("post",)),
     "ourweek/wishes/<int:pk>/done/": obj(pk("wish"), ("post",)),
+    "manifest.webmanifest": PUBLIC,
+    "sw.js": PUBLIC,
+    "offline/": PUBLIC,
+    "reminders/push/subscribe/": PRIVATE,
+    "reminders/push/unsubscribe/": PRIVATE,
+    "reminders/channels/": PRIVATE,
+    "reminders/devices/<int:pk>/remove/": obj(pk("device"), ("post",)),
 }
 # allauth's own pages (sign-up, login, password reset, email confirmation, 2FA) decide
 # for themselves; the admin sends everyone through allauth's login.
@@ -204,6 +211,9 @@ def space(couple, alice, bob):
         "checkin": feelings.check_in(couple, bob, feeling="hopeful", intensity=3),
         "hope": feelings.add_hope(couple, bob, kind="worry", body="Work", share=True),
         "draft": feelings.add_hope(couple, alice, kind="hope", body="Later", share=False),
+        "device": PushSubscription.objects.create(
+            user=alice, endpoint="https://push.example.org/alice", p256dh="k", auth="a"
+        ),
     }
 
 
@@ -233,6 +243,7 @@ def snapshot():
         Week,
         Line,
         Wish,
+        PushSubscription,
     ):
         # .values(), not model_to_dict: every column, the non-editable ones included.
         state += [(model.__name__, row) for row in model.objects.order_by("pk").values()]

@@ -410,3 +410,5 @@ LOGGING = {
 KINDLING_INVITATION_LINK_DAYS = 7
 KINDLING_PAIRING_CODE_MINUTES = 60
 KINDLING_ARCHIVE_DAYS = 30
+# /metrics for a scraper: `Authorization: Bearer <this>`; empty, only staff see it.
+KINDLING_METRICS_TOKEN = env("KINDLING_METRICS_TOKEN")

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from couples import views as couple_views
 from practices.views import home as home_views
+from reminders import views as reminder_views
 
 # The admin signs in through allauth, so its rate limits and two-factor login apply.
 admin.autodiscover()
@@ -17,4 +18,5 @@ urlpatterns = [
     path("", include("couples.urls")),
     path("", include("practices.urls")),
     path("reminders/", include("reminders.urls")),
+    path("metrics", reminder_views.metrics, name="metrics"),
 ]

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -127,8 +128,35 @@ def _on_save(sender, instance, raw=False, using=None, **kwargs) -> None:
         _bump_instance(instance, using)
 
 
-def _on_delete(sender, instance, using=None, **kwargs) -> None:
-    _bump_instance(instance, using)
+# One delete() call sends post_delete for every row it takes (a deleted account takes its
+# notes, answers...): bump each couple once per call, not once per row.
+_bumped_by: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _on_delete(sender, instance, using=None, origin=None, **kwargs) -> None:
+    if isinstance(origin, Couple) or (isinstance(origin, QuerySet) and origin.model is Couple):
+        return  # the couple itself is going: nobody will see its pages again
+    if origin is None:
+        _bump_instance(instance, using)
+        return
+    model = instance._meta.concrete_model
+    path = WATCHED.get(model)
+    if path is None:
+        return
+    fk_name = "pk" if path == "pk" else path.split("__", 1)[0]
+    target = (model if "__" in path else Couple, getattr(instance, _attname(model, fk_name)))
+    try:
+        seen = _bumped_by.setdefault(origin, set())
+    except TypeError:  # an origin that cannot be weakly referenced: bump every time
+        _bump_instance(instance, using)
+        return
+    if target not in seen:
+        seen.add(target)
+        _bump_instance(instance, using)
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    return "pk" if name == "pk" else model._meta.get_field(name).attname
 
 
 def _on_m2m(sender, instance, action, model, pk_set, using=None, **kwargs) -> None:

@@ -296,3 +296,25 @@ def test_a_home_card_whose_data_cannot_be_pickled_is_computed_every_time(
     page(bob_client, "practices:home")
     page(bob_client, "practices:home")
     assert len(calls) == 3  # twice on the first visit (trying to cache it), then each time
+
+
+def test_deleting_many_rows_bumps_each_couple_once_and_a_deleted_couple_not_at_all(
+    couple, alice, bob
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(30):
+        note(couple, alice, f"note {i}")
+    before = version(couple)
+
+    def bumps(delete) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            delete()
+        return sum('UPDATE "couples_couple"' in q["sql"] for q in queries.captured_queries)
+
+    assert bumps(lambda: GratitudeNote.objects.filter(couple=couple).delete()) == 1
+    assert version(couple) == before + 1  # bob's pages no longer show them
+    for i in range(30):
+        note(couple, bob, f"again {i}")
+    assert bumps(couple.delete) == 0

@@ -414,7 +414,7 @@ def start_server(port: int, env: dict[str, str], log_path: Path) -> subprocess.P
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-def wait_until_ready(server: subprocess.Popen, port: int, timeout: float = 60) -> None:
+def wait_until_ready(server: subprocess.Popen, port: int, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:

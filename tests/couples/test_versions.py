@@ -318,3 +318,27 @@ def test_deleting_many_rows_bumps_each_couple_once_and_a_deleted_couple_not_at_a
     for i in range(30):
         note(couple, bob, f"again {i}")
     assert bumps(couple.delete) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [
+        ("practices:home", 4),
+        ("practices:notes", 4),
+        ("practices:notes_sent", 4),
+        ("practices:dates", 5),
+    ],
+)
+@pytest.mark.parametrize("count", [1, 60])
+def test_a_cached_page_costs_a_handful_of_queries_whatever_the_data(
+    couple, alice, bob, alice_client, django_assert_max_num_queries, name, limit, count
+):
+    """Session, user, the couple (with its version), the unread badge; dates adds its
+    few upcoming ones. (With the database cache, one more: the cache read.)"""
+    from tests.practices.test_home import fill
+
+    fill(couple, alice, bob, count)
+    services.todays_question(couple)
+    alice_client.get(reverse(name))  # fills the cache
+    with django_assert_max_num_queries(limit):
+        assert alice_client.get(reverse(name)).status_code == 200

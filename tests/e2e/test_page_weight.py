@@ -84,7 +84,7 @@ def site(collected_static, settings, transactional_db):
     thread.start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
     settings.SITE_URL = url
-    with urllib.request.urlopen(url + "/", timeout=60) as warm:  # first request imports
+    with urllib.request.urlopen(url + "/", timeout=60) as warm:  # noqa: S310 - our own http server; the first request imports the app
         assert warm.status == 200
     yield url
     server.shutdown()

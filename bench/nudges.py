@@ -11,6 +11,14 @@ workers together), the dispatch time, and peak memory at 5,000 and 20,000 people
 non-zero if a floor is missed: at least 50% of the baseline's rate, at most 3 queries per
 nudge, and the 20,000 run's peak memory within 1.5x of the 5,000 run's. Each size runs in
 a fresh process so peak memory is its own. The database is emptied first.
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/nudges.py --dispatch-only
+
+The dispatcher alone, no Redis and no sending: 100,000 people (`--people`), a quarter of
+them (`--due`) due in the same minute, the rest later in the week, as at the busiest minute
+when everyone's evening reminder falls on one hour of one wide band of time zones. Prints
+the time to claim and queue that minute's slots (the rows are written; the send tasks are
+only counted), which must stay under 20 seconds, and the queries it took.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/kindling_bench_rem"
 FLOOR_RATIO, MAX_QUERIES, MAX_MEMORY_GROWTH = 0.5, 3.0, 1.5
+DISPATCH_PEOPLE, DISPATCH_DUE_SHARE, MAX_DISPATCH_SECONDS = 100_000, 0.25, 20.0
 TIMEOUT = 600
 
 
@@ -60,8 +69,9 @@ def sink_count(status: Path) -> tuple[int, float]:
 # --- Steps, each run in its own process ------------------------------------------------
 
 
-def seed(size: int) -> None:
-    """`size` verified people in linked couples, all due now."""
+def seed(size: int, due: int | None = None) -> None:
+    """`size` verified people in linked couples, all due now, or only the first `due` of
+    them (the others at some hour later in the week)."""
     setup_django()
     from allauth.account.models import EmailAddress
     from django.db import connection
@@ -74,26 +84,42 @@ def seed(size: int) -> None:
         cursor.execute("TRUNCATE couples_user, couples_couple CASCADE")
     zones = ["Europe/London", "Europe/Berlin", "America/New_York", "Asia/Tokyo"]
     users = User.objects.bulk_create(
-        User(
-            email=f"bench{n}@example.com",
-            display_name=f"Person {n}",
-            password="!",  # noqa: S106 (unusable, and no time spent hashing)
-            timezone=zones[n % len(zones)],
-        )
-        for n in range(size)
+        (
+            User(
+                email=f"bench{n}@example.com",
+                display_name=f"Person {n}",
+                password="!",  # noqa: S106 (unusable, and no time spent hashing)
+                timezone=zones[n % len(zones)],
+            )
+            for n in range(size)
+        ),
+        batch_size=5000,
     )
     EmailAddress.objects.bulk_create(
-        EmailAddress(user=user, email=user.email, primary=True, verified=True) for user in users
+        (EmailAddress(user=user, email=user.email, primary=True, verified=True) for user in users),
+        batch_size=5000,
     )
-    couples = Couple.objects.bulk_create(Couple() for _ in range(size // 2))
+    couples = Couple.objects.bulk_create((Couple() for _ in range(size // 2)), batch_size=5000)
     Membership.objects.bulk_create(
-        Membership(couple=couples[n // 2], user=user, seat=n % 2 + 1)
-        for n, user in enumerate(users)
+        (
+            Membership(couple=couples[n // 2], user=user, seat=n % 2 + 1)
+            for n, user in enumerate(users)
+        ),
+        batch_size=5000,
     )
-    due = timezone.now().replace(second=0, microsecond=0)
+    now = timezone.now().replace(second=0, microsecond=0)
+    due = size if due is None else due
     ReminderPreference.objects.bulk_create(
-        ReminderPreference(user=user, days=list(range(7)), digest_enabled=False, next_nudge_at=due)
-        for user in users
+        (
+            ReminderPreference(
+                user=user,
+                days=list(range(7)),
+                digest_enabled=False,
+                next_nudge_at=now if n < due else now + dt.timedelta(hours=1 + n % 160),
+            )
+            for n, user in enumerate(users)
+        ),
+        batch_size=5000,
     )
     # Fresh statistics now, so autovacuum does not wake up in the middle of the timed run.
     with connection.cursor() as cursor:
@@ -165,6 +191,54 @@ def run(size: int, port: int, status: Path, workers: int) -> dict:
     }
 
 
+def dispatch_only(size: int) -> dict:
+    """The dispatcher's minute, as beat runs it, with the send tasks counted, not sent."""
+    setup_django()
+    from django.db import connection
+
+    from reminders import dispatch
+    from reminders.outbox import chunks
+
+    tasks = []
+    dispatch.enqueue_send = lambda ids: tasks.extend(chunks(list(ids)))
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    started = time.perf_counter()
+    with connection.execute_wrapper(count):
+        queued = dispatch.dispatch_due()
+    return {
+        "people": size,
+        "queued": queued,
+        "send_tasks": len(tasks),
+        "seconds": time.perf_counter() - started,
+        "queries": queries,
+        "peak_kib": peak_rss_kib(),
+    }
+
+
+def dispatch_report(result: dict, due: int) -> int:
+    seconds = result["seconds"]
+    print(
+        f"{result['people']:,} people, {due:,} due this minute: claimed and queued "
+        f"{result['queued']:,} emails in {result['send_tasks']} send tasks in {seconds:.2f} s "
+        f"({result['queued'] / seconds:,.0f} a second), {result['queries']} queries, "
+        f"peak memory {result['peak_kib'] / 1024:.0f} MiB"
+    )
+    if result["queued"] != due:
+        print(f"FLOOR MISSED: {result['queued']} queued, {due} were due")
+        return 1
+    if seconds >= MAX_DISPATCH_SECONDS:
+        print(f"FLOOR MISSED: {seconds:.1f} s is not under {MAX_DISPATCH_SECONDS:g} s")
+        return 1
+    print(f"PASS: one minute's slots in {seconds:.1f} s (under {MAX_DISPATCH_SECONDS:g} s)")
+    return 0
+
+
 def baseline(size: int, port: int) -> dict:
     """The same number of nudge emails, rendered beforehand by the same renderer (from
     unsaved rows, so it can run before the pipeline too), sent in a bare loop."""
@@ -224,10 +298,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 20000])
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument(
+        "--dispatch-only", action="store_true", help="time the dispatcher alone, no sending"
+    )
+    parser.add_argument("--people", type=int, default=DISPATCH_PEOPLE)
+    parser.add_argument("--due", type=int, help="due this minute (default: a quarter)")
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE)
     if not os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
         raise SystemExit("bench/nudges.py runs on PostgreSQL: set DATABASE_URL=postgres://...")
+    if args.dispatch_only:
+        due = args.due if args.due is not None else int(args.people * DISPATCH_DUE_SHARE)
+        scratch = Path(tempfile.mkdtemp(prefix="bench-nudges-"))
+        os.environ["KINDLING_VAR_DIR"] = str(scratch / "var")
+        try:
+            prepare_database()
+            child("--seed", str(args.people), "--due", str(due))
+            return dispatch_report(child("--dispatch", str(args.people)), due)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     if not os.environ.get("REDIS_URL"):
         raise SystemExit("bench/nudges.py needs Redis for its workers: set REDIS_URL=redis://...")
     scratch = Path(tempfile.mkdtemp(prefix="bench-nudges-"))
@@ -293,7 +382,7 @@ def report(results: list[dict]) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] in {"--seed", "--run", "--baseline"}:
+    if len(sys.argv) > 1 and sys.argv[1] in {"--seed", "--run", "--baseline", "--dispatch"}:
         step = argparse.ArgumentParser()
         step.add_argument("--seed", type=int)
         step.add_argument("--run", type=int)
@@ -301,10 +390,14 @@ if __name__ == "__main__":
         step.add_argument("--port", type=int)
         step.add_argument("--status", type=Path)
         step.add_argument("--workers", type=int, default=2)
+        step.add_argument("--due", type=int)
+        step.add_argument("--dispatch", type=int)
         a = step.parse_args()
         if a.seed:
-            seed(a.seed)
+            seed(a.seed, a.due)
             print("{}")
+        elif a.dispatch:
+            print(json.dumps(dispatch_only(a.dispatch)))
         elif a.run:
             print(json.dumps(run(a.run, a.port, a.status, a.workers)))
         else:

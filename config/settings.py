@@ -453,3 +453,5 @@ VAPID_SUBJECT = env("VAPID_SUBJECT", f"mailto:{parseaddr(DEFAULT_FROM_EMAIL)[1]}
 # local fake push service here.
 PUSH_ALLOWED_PRIVATE_HOSTS = envlist("PUSH_ALLOWED_PRIVATE_HOSTS", "")
 PUSH_TIMEOUT_SECONDS = envint("PUSH_TIMEOUT_SECONDS", 10)
+# /metrics for a scraper: `Authorization: Bearer <this>`; empty, only staff see it.
+KINDLING_METRICS_TOKEN = env("KINDLING_METRICS_TOKEN")

@@ -5,6 +5,7 @@ from django.urls import include, path
 from couples import views as couple_views
 from practices.views import home as home_views
 from reminders import pwa
+from reminders import views as reminder_views
 
 # The admin signs in through allauth, so its rate limits and two-factor login apply.
 admin.autodiscover()
@@ -23,4 +24,5 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
+    path("metrics", reminder_views.metrics, name="metrics"),
 ]

@@ -107,6 +107,8 @@ class Couple(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every write a partner could see (couples/versions.py); pages cache under it.
+    version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         indexes = [
@@ -117,6 +119,16 @@ class Couple(models.Model):
     def __str__(self) -> str:
         # Not the name: this string shows in the admin, which never shows what a couple wrote.
         return f"Couple {self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Never write back a version read a while ago: it only moves forward, in SQL.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "version"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

@@ -5,7 +5,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from . import dispatch, outbox, weekly
+from . import dispatch, health, outbox, weekly
 
 # Retries wait 30 s, 1, 2, 4, 8 then 15 minutes: far inside the broker's visibility
 # timeout, so Redis never redelivers a task that is merely waiting. No task here is ever
@@ -33,12 +33,15 @@ def send_nudges(self, nudge_ids: list[int]) -> None:
 
 @shared_task
 def dispatch_due() -> int:
-    return dispatch.dispatch_due()
+    queued = dispatch.dispatch_due()
+    health.mark_run("dispatcher")
+    return queued
 
 
 @shared_task
 def sweep_stuck_nudges() -> None:
     stuck = outbox.sweep_stuck()
+    health.mark_run("sweeper")
     if stuck:
         for chunk in outbox.chunks(stuck):
             send_nudges.delay(chunk)

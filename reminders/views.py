@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import hmac
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import health, services
 from .forms import PauseForm, ReminderPreferenceForm
 from .models import UNSUBSCRIBE_FIELDS, Nudge, ReminderPreference
 from .tokens import BadToken, LinkClaim, read_token
@@ -121,3 +125,20 @@ def pause_link(request: HttpRequest, token: str) -> HttpResponse:
         until = services.pause_for_a_week(pref)
         return render(request, "reminders/paused.html", {"until": until})
     return render(request, "reminders/pause.html")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """For operators: the outbox backlog and the periodic jobs' last runs, as plain text
+    in Prometheus's format. Staff see it when logged in; a scraper sends
+    `Authorization: Bearer $KINDLING_METRICS_TOKEN`. Everyone else gets a 404."""
+    token = settings.KINDLING_METRICS_TOKEN
+    sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    by_token = bool(token) and hmac.compare_digest(sent.encode(), token.encode())
+    if not by_token and not (request.user.is_authenticated and request.user.is_staff):
+        raise Http404("No such page.")
+    return HttpResponse(
+        health.metrics_text(), content_type="text/plain; version=0.0.4; charset=utf-8"
+    )

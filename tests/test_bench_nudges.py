@@ -48,3 +48,17 @@ def test_a_lost_email_fails_the_run(capsys):
     run["received"] = 4999
     assert nudges.report([run]) == 1
     assert "4999 received" in capsys.readouterr().out
+
+
+def test_the_dispatch_only_run_must_queue_every_due_slot_within_20_seconds(capsys):
+    def run(queued: int, seconds: float) -> int:
+        result = {"people": 100_000, "queued": queued, "send_tasks": 50, "seconds": seconds,
+                  "queries": 550, "peak_kib": 80_000}  # fmt: skip
+        return nudges.dispatch_report(result, 25_000)
+
+    assert run(25_000, 12.0) == 0
+    assert "PASS: one minute's slots in 12.0 s" in capsys.readouterr().out
+    assert run(25_000, 20.0) == 1
+    assert "FLOOR MISSED: 20.0 s is not under 20 s" in capsys.readouterr().out
+    assert run(24_999, 5.0) == 1
+    assert "24999 queued, 25000 were due" in capsys.readouterr().out

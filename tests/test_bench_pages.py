@@ -111,3 +111,24 @@ def test_the_load_generator_counts_answers_and_errors():
     assert good.errors == 0 and good.in_window > 0 and good.rps > 0
     assert bad.errors > 0 and bad.error_samples[0] == "warm-up: HTTP 500"
     assert good.seconds == pytest.approx(0.2)
+
+
+def timed(page: pages.Page, rps: float, p99: float) -> pages.PageResult:
+    return pages.PageResult(page, seconds=1.0, latencies_ms=[p99] * 10, in_window=int(rps))
+
+
+def test_at_concurrency_10_every_couple_page_needs_75_percent_and_a_p99_within_2x(capsys):
+    def run(share: float, p99: float) -> bool:
+        couple_pages = [timed(page, share, p99) for page in pages.PAGES[1:]]
+        return pages.report([timed(pages.BASELINE, 100, 50.0), *couple_pages], 10)
+
+    assert run(75, 100.0)
+    out = capsys.readouterr().out
+    assert "p90 ms" in out
+    assert "PASS: /dates/ served 75.0% of the baseline's requests per second" in out
+    assert not run(74, 100.0)
+    assert "FAIL: /notes/ served 74.0%" in capsys.readouterr().out
+    assert not run(80, 101.0)  # fast enough on average, but the tail is too long
+    assert "p99 2.02x the baseline's (at most 2x)" in capsys.readouterr().out
+    # At concurrency 4 only home's floor applies.
+    assert pages.report([timed(pages.BASELINE, 100, 50.0), timed(pages.HOME, 50, 500.0)], 4)

@@ -150,6 +150,8 @@ CASES = {
     "reminders/push/unsubscribe/": PRIVATE,
     "reminders/channels/": PRIVATE,
     "reminders/devices/<int:pk>/remove/": obj(pk("device"), ("post",)),
+    # staff or a bearer token (tests/reminders/test_metrics.py); everyone else gets 404
+    "metrics": Case("token", lambda s: {}, ("get",)),
 }
 # allauth's own pages (sign-up, login, password reset, email confirmation, 2FA) decide
 # for themselves; the admin sends everyone through allauth's login.

@@ -19,6 +19,7 @@ from couples.links import site_url
 from .. import services
 from ..calendar import ics_for_dates
 from ..forms import DateNightEditForm, DateNightForm, ReflectionForm
+from ..fragments import cached_fragment
 from ..models import CalendarFeed, DateIdea, DateNight
 
 PAGE_SIZE = 20
@@ -57,14 +58,22 @@ def date_list(request: HttpRequest) -> HttpResponse:
         .select_related("created_by")
         .order_by("-starts_at")
     )
+    # The past dates come from the cache while the couple has not changed, and until the
+    # next planned date starts (it joins them then); the few upcoming ones, with their
+    # "in 3 days", are fresh on every visit.
+    upcoming = list(upcoming)
+    page_number = request.GET.get("page", "")
+    past_html = cached_fragment(
+        request,
+        "practices/dates/past.html",
+        lambda: {"past": Paginator(past, PAGE_SIZE).get_page(page_number)},
+        page_number,
+        until=upcoming[0].starts_at if upcoming else None,
+    )
     return render(
         request,
         "practices/dates/list.html",
-        {
-            "access": request.access,
-            "upcoming": upcoming,
-            "past": Paginator(past, PAGE_SIZE).get_page(request.GET.get("page")),
-        },
+        {"access": request.access, "upcoming": upcoming, "past_html": past_html},
     )
 
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import pickle
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -9,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from couples import pending
+from couples import pending, versions
 from couples.access import current_access
 from couples.models import Couple
 
@@ -19,6 +21,11 @@ from ..tips import TIPS
 
 JAR_MIN_AGE = dt.timedelta(days=30)
 JAR_CACHE_SECONDS = 24 * 60 * 60
+HOME_CACHE_SECONDS = 10 * 60
+# Cards whose data function returned something pickle refuses: computed on every visit.
+_UNCACHEABLE_CARDS: set[str] = set()
+
+log = logging.getLogger(__name__)
 
 
 @login_not_required
@@ -70,19 +77,17 @@ def home(request: HttpRequest) -> HttpResponse:
     request.access = access
     couple = access.couple
     today = couple.local_today()
-    now = timezone.now()
-    question = services.todays_question(couple, today)
-    answered_by = set(question.answers.values_list("user_id", flat=True))
-    cards = []
-    for card in hub.home_cards():
-        data = card.data(request, access, today, now)
-        if data is not None:
-            cards.append({"template": card.template, "data": data, "name": card.name})
-    next_date = (
-        DateNight.objects.filter(couple=couple, status=DateNight.Status.PLANNED, starts_at__gt=now)
-        .order_by("starts_at")
-        .first()
+    summary = versions.cached(
+        request,
+        access,
+        "home",
+        lambda: home_summary(request, access, today),
+        timeout=HOME_CACHE_SECONDS,
     )
+    cards = [
+        {"template": card.template, "data": data, "name": card.name}
+        for card, data in _card_data(request, access, today, summary["cards"])
+    ]
     return render(
         request,
         "practices/home.html",
@@ -92,12 +97,59 @@ def home(request: HttpRequest) -> HttpResponse:
             "today": today,
             "days_together": couple.days_together(today),
             "anniversary": couple.next_anniversary(today),
-            "question": question,
-            "i_answered": request.user.pk in answered_by,
-            "partner_answered": access.partner.pk in answered_by,
-            "next_date": next_date,
-            "jar_note": gratitude_jar(request, couple, today),
-            "balance": stats.balance(couple, now - dt.timedelta(days=30), now),
+            **summary,
             "cards": cards,
         },
     )
+
+
+def home_summary(request: HttpRequest, access, today: dt.date) -> versions.CachedUntil:
+    """What the couple home shows that only a write by either partner (or the day turning)
+    changes: kept in the cache under the couple's version (couples/versions.py).
+
+    Good for HOME_CACHE_SECONDS at most, since the 30-day balance slides with the clock,
+    and never past the next planned date's start, when it stops being the next one."""
+    couple = access.couple
+    now = timezone.now()
+    question = services.todays_question(couple, today)
+    answered_by = set(question.answers.values_list("user_id", flat=True))
+    cards = {}
+    for card in hub.home_cards():
+        if card.name in _UNCACHEABLE_CARDS:
+            continue
+        data = card.data(request, access, today, now)
+        try:
+            pickle.dumps(data)
+        except Exception:  # whatever the card returned, pickle cannot keep it
+            _UNCACHEABLE_CARDS.add(card.name)
+            log.warning("home card %s returns data that cannot be cached", card.name)
+            continue
+        cards[card.name] = data
+    next_date = (
+        DateNight.objects.filter(couple=couple, status=DateNight.Status.PLANNED, starts_at__gt=now)
+        .order_by("starts_at")
+        .first()
+    )
+    summary = {
+        "question": question,
+        "i_answered": access.me.pk in answered_by,
+        "partner_answered": access.partner.pk in answered_by,
+        "next_date": next_date,
+        "jar_note": gratitude_jar(request, couple, today),
+        "balance": stats.balance(couple, now - dt.timedelta(days=30), now),
+        "cards": cards,
+    }
+    return versions.CachedUntil(summary, next_date.starts_at if next_date else None)
+
+
+def _card_data(request, access, today, cached_cards):
+    """(card, data) for the cards to show, in order: from the cached summary, or computed
+    now for a card whose data cannot be pickled."""
+    now = timezone.now()
+    for card in hub.home_cards():
+        if card.name in cached_cards:
+            data = cached_cards[card.name]
+        else:
+            data = card.data(request, access, today, now)
+        if data is not None:
+            yield card, data

@@ -13,6 +13,7 @@ from couples.access import couple_required, couple_view
 
 from .. import services
 from ..forms import NoteForm, ReactionForm, ThanksForm
+from ..fragments import cached_fragment
 from ..models import GratitudeNote
 
 PAGE_SIZE = 20
@@ -36,6 +37,22 @@ def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _note_list(request: HttpRequest, notes, box: str) -> HttpResponse:
+    """The list itself comes from the cache while the couple has not changed."""
+    notes_html = cached_fragment(
+        request,
+        "practices/notes/notes.html",
+        lambda: {"page": _page(request, notes), "box": box},
+        box,
+        request.GET.get("page", ""),
+    )
+    return render(
+        request,
+        "practices/notes/list.html",
+        {"notes_html": notes_html, "box": box, "access": request.access},
+    )
+
+
 @couple_view
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -46,11 +63,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         .select_related("author")
         .order_by("-delivered_at", "-pk")
     )
-    return render(
-        request,
-        "practices/notes/list.html",
-        {"page": _page(request, notes), "box": "inbox", "access": request.access},
-    )
+    return _note_list(request, notes, "inbox")
 
 
 @couple_view
@@ -61,11 +74,7 @@ def sent(request: HttpRequest) -> HttpResponse:
         .select_related("recipient")
         .order_by("-deliver_at", "-pk")
     )
-    return render(
-        request,
-        "practices/notes/list.html",
-        {"page": _page(request, notes), "box": "sent", "access": request.access},
-    )
+    return _note_list(request, notes, "sent")
 
 
 @sensitive_post_parameters()

@@ -10,20 +10,22 @@ from django.http import HttpRequest
 from couples.access import CoupleAccess
 
 from . import services
-from .forms import ResponseForm
+from .models import CheckInResponse
 from .wheel import CORES
 
 
 def card_data(request: HttpRequest, access: CoupleAccess, today: dt.date, now: dt.datetime) -> dict:
+    # Plain data only (lists, model rows): the home page caches it under the couple's
+    # version, and a form or a dict view would make it compute the card on every visit.
     latest = services.todays_latest(access.couple, today)
     mine = latest.get(access.me.pk)
     theirs = latest.get(access.partner.pk)
     return {
-        "cores": CORES.values(),
+        "cores": list(CORES.values()),
         "mine": mine,
         "theirs": theirs,
         "theirs_response": getattr(theirs, "response", None) if theirs else None,
         "mine_response": getattr(mine, "response", None) if mine else None,
-        "reply_form": ResponseForm(),
+        "replies": list(CheckInResponse.Reply.choices),
         "writable": access.writable,
     }

@@ -41,7 +41,13 @@ class Catalog:
 
 
 def _prompt_values(item: dict) -> dict:
-    return {"text": item["text"], "tip": item["tip"], "depth": item["depth"]}
+    return {
+        "text": item["text"],
+        "tip": item["tip"],
+        "depth": item["depth"],
+        "occasion": item.get("occasion", ""),
+        "kind": item.get("kind", ""),
+    }
 
 
 def _idea_values(item: dict) -> dict:
@@ -133,7 +139,9 @@ def _apply(catalog: Catalog, items: list[dict], report: Report) -> None:
     fields = {"shipped_key", "shipped_digest"}
     for item in items:
         values = catalog.values(item)
-        shipped_digest = _digest(values)
+        # Empty tags are left out of the digest, so the rows shipped before prompts had
+        # tags keep their digests (and any staff edit to them stays).
+        shipped_digest = _digest({name: value for name, value in values.items() if value != ""})
         row = by_key.get(item["key"])
         if row is None:
             row = unkeyed.pop(values[catalog.match_field], None)

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=Prompt.Kind.values, action="append", default=[])
         parser.add_argument("--key", action="append", default=[], help="A prompt's key.")
         parser.add_argument("--about", default="", help="A line saying what the pack is.")
-        parser.add_argument("--version", dest="pack_version", type=int, default=1)
+        parser.add_argument("--pack-version", dest="pack_version", type=int, default=1)
         parser.add_argument("-o", "--output", type=Path, help="The file (default: stdout).")
 
     def handle(self, *args, **options):

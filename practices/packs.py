@@ -28,7 +28,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .models import Prompt
 from .tips import Tip
@@ -197,6 +197,15 @@ def shipped_keys() -> set[str]:
 
 def import_pack(data) -> ImportReport:
     items = check_pack(data)
+    try:
+        return _import(items)
+    except IntegrityError:
+        # Someone imported the same pack at the same moment and added a key first: now it
+        # is there, and a second pass finds it so.
+        return _import(items)
+
+
+def _import(items: list[dict]) -> ImportReport:
     report = ImportReport()
     protected = shipped_keys()
     with transaction.atomic():

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
@@ -166,8 +166,10 @@ def library(request: HttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     start = (number - 1) * LIBRARY_PAGE_SIZE
+    # The couple's own first (on every database), then the library by tip and depth.
+    own_first = F("couple").desc(nulls_last=True)
     rows = list(
-        prompts.order_by("couple", "tip", "depth", "pk")[start : start + LIBRARY_PAGE_SIZE + 1]
+        prompts.order_by(own_first, "tip", "depth", "pk")[start : start + LIBRARY_PAGE_SIZE + 1]
     )
     return render(
         request,

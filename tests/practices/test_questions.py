@@ -293,3 +293,9 @@ def test_the_library_filters_by_occasion_and_kind_a_page_at_a_time(
     assert far.status_code == 200 and not far.context["prompts"]
     with django_assert_max_num_queries(8):
         alice_client.get(url + "?page=3")
+
+
+def test_a_couples_own_prompts_open_the_library(couple, alice, alice_client):
+    own = Prompt.objects.create(text="Ours, on page one?", tip="talk", couple=couple, author=alice)
+    first = alice_client.get(reverse("practices:prompts"))
+    assert first.context["prompts"][0] == own

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -99,6 +100,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "couples",
     "practices",
+    "feelings",
+    "ourweek",
     "reminders",
 ]
 
@@ -245,6 +248,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # Every minute (a dead worker's emails go again within a lease and a minute);
         # KINDLING_SWEEP_SECONDS sweeps more often, for the drills.
         "schedule": float(_SWEEP_SECONDS) if _SWEEP_SECONDS else crontab(),
+    },
+    "queue-monthly-checkins": {
+        "task": "reminders.tasks.queue_monthly_checkins",
+        "schedule": crontab(minute="*/15"),  # the month opens at each person's nudge time
+    },
+    "queue-weekly-invitations": {
+        "task": "reminders.tasks.queue_weekly_invitations",
+        "schedule": float(_DISPATCH_SECONDS) if _DISPATCH_SECONDS else crontab(),
+        "options": {"expires": 50},
     },
 }
 # A send task holds its rows for this long unless it renews, which it does at least every
@@ -410,3 +422,34 @@ LOGGING = {
 KINDLING_INVITATION_LINK_DAYS = 7
 KINDLING_PAIRING_CODE_MINUTES = 60
 KINDLING_ARCHIVE_DAYS = 30
+
+# --- Web Push ---------------------------------------------------------------------------
+# VAPID (RFC 8292): the key pair that signs every push request, so the browsers' push
+# services know the notifications come from this server. The public key is handed to
+# browsers when they subscribe: changing it strands every device until it subscribes again.
+
+
+def _local_vapid_keys() -> tuple[str, str]:
+    # Like the secret key: generated once for local runs, kept in var/.
+    path = VAR_DIR / "vapid_keys"
+    if not path.exists():
+        from config.vapid import generate_keys
+
+        path.write_text("\n".join(generate_keys()))
+        path.chmod(0o600)
+    private, public = path.read_text().split()
+    return private, public
+
+
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY")
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY")
+if not (VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY) and not PRODUCTION:
+    VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY = _local_vapid_keys()
+# Production without keys: push is simply off, and the settings page says so.
+PUSH_ENABLED = bool(VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY)
+VAPID_SUBJECT = env("VAPID_SUBJECT", f"mailto:{parseaddr(DEFAULT_FROM_EMAIL)[1]}")
+# Push endpoints on private or loopback addresses are refused outside DEBUG (a
+# subscription must not make the worker call into our own network); tests add their
+# local fake push service here.
+PUSH_ALLOWED_PRIVATE_HOSTS = envlist("PUSH_ALLOWED_PRIVATE_HOSTS", "")
+PUSH_TIMEOUT_SECONDS = envint("PUSH_TIMEOUT_SECONDS", 10)

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from couples import views as couple_views
 from practices.views import home as home_views
+from reminders import pwa
 
 # The admin signs in through allauth, so its rate limits and two-factor login apply.
 admin.autodiscover()
@@ -17,4 +18,9 @@ urlpatterns = [
     path("", include("couples.urls")),
     path("", include("practices.urls")),
     path("reminders/", include("reminders.urls")),
+    path("", include("feelings.urls")),
+    path("ourweek/", include("ourweek.urls")),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
 ]

@@ -11,6 +11,7 @@ class NudgeAdmin(admin.ModelAdmin):
         "id",
         "user",
         "kind",
+        "channel",
         "tip",
         "template_key",
         "slot",
@@ -19,7 +20,7 @@ class NudgeAdmin(admin.ModelAdmin):
         "error",
         "sent_at",
     ]
-    list_filter = ["status", "kind", "tip"]
+    list_filter = ["status", "kind", "channel", "tip"]
     search_fields = ["user__email", "template_key"]
     date_hierarchy = "slot"
     list_select_related = ["user"]
@@ -27,6 +28,7 @@ class NudgeAdmin(admin.ModelAdmin):
     readonly_fields = [
         "user",
         "kind",
+        "channel",
         "tip",
         "template_key",
         "slot",

@@ -9,7 +9,7 @@ from couples.forms import timezone_field
 from couples.models import User
 from practices.tips import Tip
 
-from .models import ReminderPreference
+from .models import CHANNEL_CHOICES, PUSH_DEFAULTS, Nudge, ReminderPreference, channels_for
 from .schedule import WEEKDAYS
 from .services import MAX_PAUSE
 
@@ -120,3 +120,24 @@ class PauseForm(forms.Form):
                 "That is more than a year away. To stop nudges for good, turn them off above."
             )
         return until
+
+
+class ChannelsForm(forms.Form):
+    """Per kind of message: by email, by push, or both. Saved into the preference's
+    `channels`; push only counts once a device has notifications on."""
+
+    def __init__(self, *args, pref: ReminderPreference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pref = pref
+        for kind in PUSH_DEFAULTS:
+            self.fields[kind] = forms.ChoiceField(
+                label=Nudge.Kind(kind).label,
+                choices=CHANNEL_CHOICES,
+                initial=channels_for(pref, kind),
+                error_messages={"invalid_choice": "Pick email, push, or both."},
+            )
+
+    def save(self) -> ReminderPreference:
+        self.pref.channels = {kind: self.cleaned_data[kind] for kind in PUSH_DEFAULTS}
+        self.pref.save(update_fields=["channels", "updated_at"])
+        return self.pref

@@ -60,6 +60,9 @@ class ReminderPreference(models.Model):
     monthly_checkin = models.BooleanField(
         "tell me when the month's closeness check-in opens", default=True
     )
+    # Per kind, "email", "push" or "both"; a kind not named here follows PUSH_DEFAULTS.
+    # Push only ever applies once the person has turned it on for a device.
+    channels = models.JSONField("channels per kind of message", default=dict, blank=True)
     next_nudge_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -122,10 +125,11 @@ class ReminderPreference(models.Model):
 
 
 class Nudge(models.Model):
-    """The outbox and the log: one row per email Kindling means to send.
+    """The outbox and the log: one row per message Kindling means to send, by email or
+    by push.
 
     The unique constraint is what makes "exactly once" hold: whoever creates the row for
-    (user, kind, slot, object) first wins, and a send task must claim the row
+    (user, kind, slot, object, channel) first wins, and a send task must claim the row
     (pending -> sending) before it may send. A claim is a lease: `claim_token` names the
     task holding it and `lease_until` says how long it holds it unless renewed.
     """
@@ -142,6 +146,10 @@ class Nudge(models.Model):
         WEEKLY = "weekly", "Weekly check-in invitation"
         MONTHLY = "monthly", "Monthly check-in reminder"
 
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        PUSH = "push", "Push notification"
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SENDING = "sending", "Sending"
@@ -155,6 +163,9 @@ class Nudge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges"
     )
     kind = models.CharField(max_length=8, choices=Kind)
+    # A push row goes to every device the person has turned on; an email row to their
+    # address. Each is its own row, so each channel is sent exactly once.
+    channel = models.CharField(max_length=5, choices=Channel, default=Channel.EMAIL)
     tip = models.CharField(max_length=16, blank=True)
     template_key = models.CharField(max_length=40, blank=True)
     slot = models.DateTimeField(
@@ -181,7 +192,8 @@ class Nudge(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "kind", "slot", "object_id"], name="nudge_once_per_slot"
+                fields=["user", "kind", "slot", "object_id", "channel"],
+                name="nudge_once_per_slot_and_channel",
             ),
         ]
         indexes = [
@@ -211,4 +223,67 @@ UNSUBSCRIBE_FIELDS = {
     Nudge.Kind.NOTE: "note_alerts",
     Nudge.Kind.DATE: "date_reminders",
     Nudge.Kind.DIGEST: "digest_enabled",
+    Nudge.Kind.CHECKIN: "checkin_alerts",
+    Nudge.Kind.MONTHLY: "monthly_checkin",
+    Nudge.Kind.WEEKLY: "weekly_checkin",
 }
+
+
+# Kinds a person may also (or only) get as a push notification, and the channels each
+# uses until they choose: what a partner does arrives at once; the digest is a read.
+PUSH_DEFAULTS = {
+    Nudge.Kind.NUDGE: "both",
+    Nudge.Kind.NOTE: "both",
+    Nudge.Kind.DATE: "both",
+    Nudge.Kind.DIGEST: "email",
+    Nudge.Kind.CHECKIN: "both",
+    Nudge.Kind.THINKING: "both",
+    Nudge.Kind.WEEKLY: "both",
+    Nudge.Kind.MONTHLY: "both",
+}
+CHANNEL_CHOICES = [("both", "Email and push"), ("push", "Push only"), ("email", "Email only")]
+
+
+def channels_for(pref: ReminderPreference | None, kind: str) -> str:
+    """ "email", "push" or "both" for this kind of message."""
+    if kind not in PUSH_DEFAULTS:
+        return "email"
+    chosen = (pref.channels or {}).get(kind) if pref is not None else None
+    return chosen if chosen in {"email", "push", "both"} else PUSH_DEFAULTS[kind]
+
+
+def guess_device_name(user_agent: str) -> str:
+    """A name a person recognises in their list of devices ("Firefox on Android")."""
+    browsers = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome")]
+    browsers += [("CriOS/", "Chrome"), ("FxiOS/", "Firefox"), ("Safari/", "Safari")]
+    systems = [("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad")]
+    systems += [("Windows", "Windows"), ("Mac OS X", "Mac"), ("CrOS", "ChromeOS")]
+    systems += [("Linux", "Linux")]
+    browser = next((name for mark, name in browsers if mark in user_agent), "A browser")
+    system = next((name for mark, name in systems if mark in user_agent), "")
+    return f"{browser} on {system}" if system else browser
+
+
+class PushSubscription(models.Model):
+    """One device (a browser profile) where a person turned on push notifications: the
+    push service's endpoint and the keys the browser gave us to encrypt for it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=64)
+    device_name = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.device_name or 'A device'} of user {self.user_id}"
+
+    def info(self) -> dict:
+        """The subscription as the browser gave it, for pywebpush."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

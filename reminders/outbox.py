@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
 
+import requests
 from celery import current_app
 from django import db
 from django.conf import settings
@@ -32,8 +33,9 @@ from django.utils import timezone
 from couples.links import site_url
 from couples.models import Couple, Membership, User
 
+from . import push
 from .emails import make_message
-from .models import Nudge
+from .models import Nudge, PushSubscription
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,18 @@ class Batch:
     def couple_and_partner(self, user_id: int) -> tuple[Couple, User] | tuple[None, None]:
         return self._couples.get(user_id, (None, None))
 
+    @cached_property
+    def _devices(self) -> dict[int, list[PushSubscription]]:
+        """The devices of everyone with a push row in the batch, in one query."""
+        user_ids = {n.user_id for n in self.nudges if n.channel == Nudge.Channel.PUSH}
+        found: dict[int, list[PushSubscription]] = {}
+        for device in PushSubscription.objects.filter(user_id__in=user_ids).order_by("pk"):
+            found.setdefault(device.user_id, []).append(device)
+        return found
+
+    def devices(self, user_id: int) -> list[PushSubscription]:
+        return self._devices.get(user_id, [])
+
 
 Renderer = Callable[[Nudge, Batch], EmailMessage | None]
 RENDERERS: dict[str, Renderer] = {}
@@ -98,8 +112,13 @@ def chunks(ids: list[int], size: int = BATCH_SIZE) -> Iterator[list[int]]:
 
 
 def enqueue_send(nudge_ids: list[int]) -> None:
-    """Send these rows once the current transaction commits, in batches: one task (and
-    one SMTP connection) per batch, never one per email."""
+    """Send these rows, and the push twins they get here (push.add_push_twins), once the
+    current transaction commits, in batches: one task (and one SMTP connection) per
+    batch, never one per email."""
+    _enqueue(list(nudge_ids) + push.add_push_twins(list(nudge_ids)))
+
+
+def _enqueue(nudge_ids: list[int]) -> None:
     # Found by name in Celery's registry (RemindersConfig.ready imports the tasks module):
     # importing reminders.tasks here would close a loop, since the tasks call into this
     # module, and send_task() would bypass eager mode in tests.
@@ -149,7 +168,7 @@ def is_permanent(exc: Exception) -> bool:
         return all(code >= 500 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
         return exc.smtp_code >= 500
-    return isinstance(exc, PermanentFailure | ValueError | LookupError)
+    return isinstance(exc, PermanentFailure | push.PushRefused | ValueError | LookupError)
 
 
 def lease_length() -> dt.timedelta:
@@ -274,6 +293,7 @@ def deliver(
     group_time = lease_length() / 3
     renewed_at = timezone.now()
     connection = mail.mailers.default
+    session = None
     try:
         for nudge in nudges:
             if len(outcome) >= SETTLE_EVERY or timezone.now() - renewed_at >= group_time:
@@ -283,6 +303,11 @@ def deliver(
                     break
                 renewed_at = timezone.now()
             try:
+                if nudge.channel == Nudge.Channel.PUSH:
+                    session = session or requests.Session()
+                    result = push_one(nudge, batch, session)
+                    (outcome.sent if result == "sent" else outcome.skipped).append(nudge.pk)
+                    continue
                 message = RENDERERS[nudge.kind](nudge, batch)
                 if message is None:
                     outcome.skipped.append(nudge.pk)
@@ -307,8 +332,40 @@ def deliver(
                     outcome.retry[nudge.pk] = error
     finally:
         _close_quietly(connection)
+        if session is not None:
+            session.close()
         retried += _settle(mine.token, outcome, held, retry_in)
     return retried
+
+
+def render_push(nudge: Nudge, batch: Batch) -> push.PushMessage | None:
+    """The notification for a push row, or None when it should no longer go out."""
+    own = push.PUSH_RENDERERS.get(nudge.kind)
+    if own is not None:
+        return own(nudge, batch)
+    # No push renderer of its own: the kind's email renderer decides whether the message
+    # still goes out (switched off, couple ended, item gone), its spec what it says.
+    if RENDERERS[nudge.kind](nudge, batch) is None:
+        return None
+    spec = push.PUSH_SPECS.get(nudge.kind, push.FALLBACK)
+    _, partner = batch.couple_and_partner(nudge.user_id)
+    return push.PushMessage(
+        title=spec.title.format(partner=partner.name if partner else "Your partner"),
+        line=spec.line,
+        url=site_url(spec.url_name),
+    )
+
+
+def push_one(nudge: Nudge, batch: Batch, session: requests.Session) -> str:
+    """Send a push row to the person's devices: "sent" or "skipped", or it raises."""
+    devices = batch.devices(nudge.user_id)
+    if not devices or not settings.PUSH_ENABLED:
+        return "skipped"
+    message = render_push(nudge, batch)
+    if message is None:
+        return "skipped"
+    topic = f"kindling-{nudge.pk}"
+    return push.settle_row(push.send_to_devices(message, devices, session, topic))
 
 
 def _close_quietly(connection) -> None:
@@ -393,5 +450,5 @@ def requeue_lost(
         )
         if lost:
             Nudge.objects.filter(pk__in=lost, status=Nudge.Status.PENDING).update(queued_at=now)
-            enqueue_send(lost)
+            _enqueue(lost)
     return lost

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from couples.models import User
 
-from .models import Nudge, ReminderPreference
+from .models import Nudge, PushSubscription, ReminderPreference
 
 MODELS = {
     Nudge: "exported: the log of emails (kind, tip, when, status), never their content",
     ReminderPreference: "exported: the reminder settings; deleted with the account",
+    PushSubscription: "exported: each device's name and dates, never its keys; deleted with "
+    "the account",
 }
 
 
@@ -26,12 +28,18 @@ def export(user: User) -> dict:
                 "date_reminders",
                 "date_lead_hours",
                 "digest_enabled",
+                "channels",
             )
+        ),
+        "push_devices": list(
+            PushSubscription.objects.filter(user=user)
+            .order_by("created_at")
+            .values("device_name", "created_at", "last_used_at")
         ),
         "emails": list(
             Nudge.objects.filter(user=user)
             .order_by("slot")
-            .values("kind", "tip", "slot", "status", "sent_at")
+            .values("kind", "channel", "tip", "slot", "status", "sent_at")
         ),
     }
 

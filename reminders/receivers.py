@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import dispatch, invitations, outbox, services
+from . import dispatch, invitations, outbox, services, weekly
 
 
 def create_preferences(sender, request, email_address, **kwargs) -> None:
@@ -27,3 +27,11 @@ def follow_time_zone(sender, instance, created, update_fields=None, **kwargs) ->
     if created or (update_fields is not None and "timezone" not in update_fields):
         return
     services.reschedule_for(instance)
+
+
+def queue_checkin_alert(sender, checkin, **kwargs) -> None:
+    dispatch.queue_checkin_alert(checkin)
+
+
+def reschedule_weekly_invitation(sender, weekly_time, **kwargs) -> None:
+    weekly.reschedule(weekly_time)

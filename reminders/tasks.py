@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
+from django.utils import timezone
 
-from . import dispatch, outbox
+from . import dispatch, outbox, weekly
 
 # Retries wait 30 s, 1, 2, 4, 8 then 15 minutes: far inside the broker's visibility
 # timeout, so Redis never redelivers a task that is merely waiting. No task here is ever
@@ -46,3 +47,13 @@ def sweep_stuck_nudges() -> None:
 @shared_task
 def requeue_lost_nudges() -> int:
     return len(outbox.requeue_lost())
+
+
+@shared_task
+def queue_monthly_checkins() -> int:
+    return len(dispatch.queue_monthly_checkins(timezone.now()))
+
+
+@shared_task
+def queue_weekly_invitations() -> int:
+    return weekly.queue_invitations()

@@ -57,10 +57,11 @@ GUILT = [
 ]
 GUILT_PATTERN = re.compile(r"\b(" + "|".join(re.escape(word) for word in GUILT) + r")\b")
 # Innocent neighbours: "never" about something new to try is an invitation, a dance
-# class's missed steps are part of the fun, and a choice has thinking behind it.
+# class's missed steps are part of the fun, a choice has thinking behind it, and "no
+# score" or "rather than counting points" turn scoring down.
 INNOCENT = re.compile(
-    r"\bnever (tried|cooked|heard|noticed|visited|played|made|seen)\b"
-    r"|\bmissed steps\b|\bthe thinking behind\b"
+    r"\bnever (tried|cooked|heard|noticed|visited|played|made|seen|been able)\b"
+    r"|\bmissed steps\b|\bthe thinking behind\b|\bno score\b|\brather than counting points\b"
 )
 PLACEHOLDERS = {"name", "partner"}
 

@@ -12,6 +12,10 @@ from django.utils import timezone
 
 from couples import services
 from couples.models import Couple, Invitation, Membership, User
+from feelings import services as feelings
+from feelings.models import CheckIn, CheckInResponse, ClosenessAnswer, Hope, HopeResponse
+from ourweek import services as ourweek
+from ourweek.models import Line, Week, WeeklyTime, Wish
 from practices import services as practices
 from practices.models import (
     Answer,
@@ -23,7 +27,7 @@ from practices.models import (
     GratitudeNote,
     Prompt,
 )
-from reminders.models import Nudge, ReminderPreference
+from reminders.models import Nudge, PushSubscription, ReminderPreference
 from tests.conftest import client_for
 from tests.factories import UserFactory, date_night, link, note
 
@@ -112,6 +116,40 @@ CASES = {
     "archive/<uuid:couple_id>/dates/": obj(archive(), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/": obj(archive("date"), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/date.ics": obj(archive("date"), ("get",)),
+    "feelings/": PRIVATE,
+    "feelings/new/<str:core>/": Case("private", lambda s: {"core": "calm"}),
+    "feelings/history/": PRIVATE,
+    "feelings/<int:pk>/": obj(pk("checkin"), ("get",)),
+    "feelings/<int:pk>/respond/": obj(pk("checkin"), ("post",), reply="hug"),
+    "feelings/hopes/": PRIVATE,
+    "feelings/hopes/<int:pk>/share/": obj(pk("draft"), ("post",)),
+    "feelings/hopes/<int:pk>/respond/": obj(pk("hope"), ("post",), reply="more"),
+    "feelings/hopes/<int:pk>/settle/": obj(pk("hope"), ("post",)),
+    "feelings/closeness/": PRIVATE,
+    "notes/<int:pk>/thank/": obj(pk("note"), ("post",), thanks="Thank you back"),
+    "dates/<int:pk>/phones-away/": obj(pk("past_date"), ("get",)),
+    "dates/<int:pk>/phones-away/start/": obj(pk("past_date"), ("post",)),
+    "dates/<int:pk>/phones-away/stop/": obj(pk("past_date"), ("post",)),
+    "dates/<int:pk>/phones-away/minutes/": obj(pk("past_date"), minutes="30"),
+    "ourweek/": PRIVATE,
+    "ourweek/time/": PRIVATE,
+    "ourweek/start/": PRIVATE,
+    "ourweek/history/": PRIVATE,
+    "ourweek/<int:pk>/": obj(pk("week"), ("get",)),
+    "ourweek/<int:pk>/state/": obj(pk("week"), ("get",)),
+    "ourweek/<int:pk>/step/<int:step>/": obj(
+        lambda s: {"pk": s["week"].pk, "step": 1}, ("post",), action="next", mine="intruder"
+    ),
+    "ourweek/<int:pk>/finish/": obj(pk("week"), ("post",)),
+    "ourweek/<int:pk>/note/": obj(pk("week"), ("post",)),
+    "ourweek/wishes/<int:pk>/done/": obj(pk("wish"), ("post",)),
+    "manifest.webmanifest": PUBLIC,
+    "sw.js": PUBLIC,
+    "offline/": PUBLIC,
+    "reminders/push/subscribe/": PRIVATE,
+    "reminders/push/unsubscribe/": PRIVATE,
+    "reminders/channels/": PRIVATE,
+    "reminders/devices/<int:pk>/remove/": obj(pk("device"), ("post",)),
 }
 # allauth's own pages (sign-up, login, password reset, email confirmation, 2FA) decide
 # for themselves; the admin sends everyone through allauth's login.
@@ -152,15 +190,30 @@ def space(couple, alice, bob):
     question = practices.todays_question(couple)
     practices.answer_question(question, alice, "answer")
     invitation, _ = services.invite_by_link(UserFactory())
+    week = ourweek.start_week(couple)
+    ourweek.write_lines(week, 1, alice, {alice: "Thank you"})
     return {
+        "week": week,
+        "wish": Wish.objects.create(week=week, couple=couple, author=alice, body="Tea", tip="talk"),
         "couple": couple,
         "note": note(couple, alice, "Private"),
         "scheduled": note(couple, alice, "Later", deliver_at=timezone.now() + dt.timedelta(1)),
         "question": question,
         "prompt": Prompt.objects.create(text="Ours?", tip="talk", couple=couple, author=alice),
         "date": date_night(couple, bob),
-        "past_date": date_night(couple, bob, starts_at=timezone.now() - dt.timedelta(hours=3)),
+        "past_date": date_night(
+            couple,
+            bob,
+            starts_at=timezone.now() - dt.timedelta(hours=3),
+            phones_away_since=timezone.now() - dt.timedelta(hours=2),  # a timer running
+        ),
         "invitation": invitation,
+        "checkin": feelings.check_in(couple, bob, feeling="hopeful", intensity=3),
+        "hope": feelings.add_hope(couple, bob, kind="worry", body="Work", share=True),
+        "draft": feelings.add_hope(couple, alice, kind="hope", body="Later", share=False),
+        "device": PushSubscription.objects.create(
+            user=alice, endpoint="https://push.example.org/alice", p256dh="k", auth="a"
+        ),
     }
 
 
@@ -181,6 +234,16 @@ def snapshot():
         CalendarFeed,
         Nudge,
         ReminderPreference,
+        CheckIn,
+        CheckInResponse,
+        Hope,
+        HopeResponse,
+        ClosenessAnswer,
+        WeeklyTime,
+        Week,
+        Line,
+        Wish,
+        PushSubscription,
     ):
         # .values(), not model_to_dict: every column, the non-editable ones included.
         state += [(model.__name__, row) for row in model.objects.order_by("pk").values()]

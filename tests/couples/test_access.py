@@ -54,14 +54,15 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert "<script>" not in response.text
 
 
-def test_pages_load_only_our_own_two_scripts(client):
-    """The theme switch and the small enhancements (time zone guess, character counts,
-    copy buttons). No library runs on the pages: every form works as a plain form."""
+def test_pages_load_only_our_own_scripts(client):
+    """The theme switch, the small enhancements (time zone guess, character counts,
+    copy buttons) and the installable app's (service worker, install hint, push). No
+    library runs on the pages: every form works as a plain form."""
     import re
 
     from django.conf import settings
 
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', client.get("/accounts/login/").text)
-    assert scripts == ["/static/js/theme.js", "/static/js/kindling.js"]
+    assert scripts == ["/static/js/theme.js", "/static/js/kindling.js", "/static/js/pwa.js"]
     vendored = {p.name for p in (settings.BASE_DIR / "static" / "vendor").iterdir() if p.is_dir()}
     assert vendored == {"bootstrap"}

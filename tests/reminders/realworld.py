@@ -25,8 +25,27 @@ def seed() -> None:
     ReminderPreference.objects.update(next_nudge_at=timezone.now() - dt.timedelta(seconds=30))
 
 
+def add_devices(devices: list[dict]) -> None:
+    """A push device for each person, in RECIPIENTS order: {"endpoint", "keys"}."""
+    from couples.models import User
+    from reminders.models import PushSubscription
+
+    for address, device in zip(RECIPIENTS, devices, strict=True):
+        PushSubscription.objects.create(
+            user=User.objects.get(email=address),
+            endpoint=device["endpoint"],
+            p256dh=device["keys"]["p256dh"],
+            auth=device["keys"]["auth"],
+        )
+
+
 if __name__ == "__main__":
+    import json
+    import sys
+
     import django
 
     django.setup()
     seed()
+    if len(sys.argv) > 1:  # the devices, as JSON
+        add_devices(json.loads(sys.argv[1]))

@@ -61,3 +61,30 @@ def test_two_workers_given_the_same_batch_at_once_send_each_email_once(crowd, ma
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert Counter(m.to[0] for m in mailoutbox) == Counter({p.email: 1 for p in crowd})
     assert set(Nudge.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_two_dispatchers_at_once_push_each_device_once(crowd, settings, monkeypatch):
+    from reminders import push
+    from reminders.models import PushSubscription
+    from tests.push_service import PushService
+
+    with PushService() as service:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(service.cert_path))
+        push._tokens.clear()
+        for person in crowd:
+            device = service.device(f"d{person.pk}")
+            PushSubscription.objects.create(
+                user=person, endpoint=device.endpoint, p256dh=device.p256dh, auth=device.auth_b64
+            )
+        outcomes = race(
+            lambda: dispatch_due(MONDAY_1900, batch_size=7),
+            lambda: dispatch_due(MONDAY_1900, batch_size=7),
+        )
+        errors = set(Nudge.objects.exclude(error="").values_list("error", flat=True))
+        assert not [o for o in outcomes if isinstance(o, Exception)], (outcomes, errors)
+        assert service.rejected == []
+        assert Counter(name for name, _ in service.received) == {f"d{p.pk}": 1 for p in crowd}
+    assert Counter(Nudge.objects.values_list("channel", flat=True)) == {
+        "email": PEOPLE,
+        "push": PEOPLE,
+    }

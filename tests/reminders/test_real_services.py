@@ -5,6 +5,7 @@ Each is bounded in time and always stops its processes."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -128,3 +129,37 @@ def test_a_worker_and_beat_on_the_embedded_defaults_deliver_a_nudge(tmp_path):
                 capture_output=True,
             )  # fmt: skip
         run_worker_and_beat(tmp_path, env, sink)
+
+
+def test_a_worker_and_beat_deliver_a_nudge_by_push_and_by_email_exactly_once_each(tmp_path):
+    from config.vapid import generate_keys
+    from tests.push_service import PushService
+
+    private, public = generate_keys()
+    with SmtpSink() as sink, PushService(expected_key=public) as service:
+        devices = [service.device(f"phone-{n}") for n in range(len(RECIPIENTS))]
+        env = base_env(tmp_path, sink)
+        env.update(
+            DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            VAPID_PRIVATE_KEY=private,
+            VAPID_PUBLIC_KEY=public,
+            VAPID_SUBJECT="mailto:hello@kindling.example.org",
+            REQUESTS_CA_BUNDLE=str(service.cert_path),
+        )
+        seeding = [
+            ["manage.py", "migrate", "--noinput"],
+            ["-m", "tests.reminders.realworld", json.dumps([d.subscription() for d in devices])],
+        ]
+        for command in seeding:
+            subprocess.run(
+                [sys.executable, *command], cwd=ROOT, env=env, check=True, timeout=120,
+                capture_output=True,
+            )  # fmt: skip
+        run_worker_and_beat(tmp_path, env, sink)
+        assert service.wait_for(len(devices), ARRIVAL_TIMEOUT)
+        time.sleep(1)  # anything pushed twice would arrive now
+    assert service.rejected == []
+    assert sorted(name for name, _ in service.received) == [d.name for d in devices]
+    for _, payload in service.received:
+        assert set(payload) == {"title", "body", "url"}
+        assert payload["url"].startswith("https://kindling.example.org/")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practices', '0010_shipped_content'),
+        ('practices', '0011_phones_away_thanks_and_new_idea_tags'),
     ]
 
     operations = [

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django import forms
+
+from couples.models import User
+from practices.tips import Tip
+
+from .models import LINE_MAX_LENGTH, MAX_SPEAK_MINUTES, MIN_SPEAK_MINUTES, WEEKDAYS
+
+ACTIONS = {"save", "next", "skip"}
+
+
+class WeeklyTimeForm(forms.Form):
+    weekday = forms.TypedChoiceField(label="Day", choices=WEEKDAYS, coerce=int)
+    at = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+
+def _line(label: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=LINE_MAX_LENGTH,
+        strip=True,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"maxlength": LINE_MAX_LENGTH, "autocomplete": "off"}),
+        error_messages={
+            "max_length": f"Please keep it to one line of up to {LINE_MAX_LENGTH} characters."
+        },
+    )
+
+
+class LinesForm(forms.Form):
+    """A line each. The partner's field is there for one phone held by two, and only
+    while the partner has not written their own line on their phone."""
+
+    def __init__(self, *args, me: User, partner: User, prompt: str, partner_open: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.me, self.partner = me, partner
+        self.fields["mine"] = _line(f"{me.name}: {prompt}")
+        if partner_open:
+            self.fields["theirs"] = _line(
+                f"{partner.name}: {prompt}",
+                help_text=f"If {partner.name} is here with you on this phone.",
+            )
+
+    def bodies(self) -> dict[User, str]:
+        found = {self.me: self.cleaned_data.get("mine", "")}
+        if "theirs" in self.fields:
+            found[self.partner] = self.cleaned_data.get("theirs", "")
+        return found
+
+
+TIP_CHOICES = [("", "Pick the tip it fits"), *Tip.choices]
+
+
+class WishesForm(forms.Form):
+    def __init__(self, *args, me: User, partner: User, partner_open: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.me, self.partner = me, partner
+        self.people = {"mine": me}
+        if partner_open:
+            self.people["theirs"] = partner
+        for key, person in self.people.items():
+            self.fields[key] = _line(f"{person.name}: what would make you feel loved this week?")
+            self.fields[f"{key}_tip"] = forms.ChoiceField(
+                label=f"The tip {person.name}'s wish fits", choices=TIP_CHOICES, required=False
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for key, person in self.people.items():
+            if cleaned.get(key) and not cleaned.get(f"{key}_tip"):
+                self.add_error(
+                    f"{key}_tip", f"Pick the tip {person.name}'s wish fits, so it counts there."
+                )
+        return cleaned
+
+    def wishes(self) -> dict[User, tuple[str, str]]:
+        return {
+            person: (self.cleaned_data.get(key, ""), self.cleaned_data.get(f"{key}_tip", ""))
+            for key, person in self.people.items()
+        }
+
+
+class SpeakMinutesForm(forms.Form):
+    minutes = forms.IntegerField(
+        label="Minutes each",
+        min_value=MIN_SPEAK_MINUTES,
+        max_value=MAX_SPEAK_MINUTES,
+        error_messages={
+            "min_value": f"Pick between {MIN_SPEAK_MINUTES} and {MAX_SPEAK_MINUTES} minutes.",
+            "max_value": f"Pick between {MIN_SPEAK_MINUTES} and {MAX_SPEAK_MINUTES} minutes.",
+            "required": "Say how many minutes each of you would like.",
+            "invalid": "Minutes are a whole number, like 5.",
+        },
+    )

@@ -2,20 +2,31 @@
 no note bodies, answers, reflections or a couple's private prompts."""
 
 from django.contrib import admin
+from django.http import HttpResponse
 
 from .models import DailyQuestion, DateIdea, DateNight, GratitudeNote, Prompt
+from .packs import dump, export_pack
 
 
 @admin.register(Prompt)
 class PromptAdmin(admin.ModelAdmin):
-    list_display = ["text", "tip", "depth", "active"]
-    list_filter = ["tip", "depth", "active"]
+    list_display = ["text", "tip", "depth", "occasion", "kind", "active"]
+    list_filter = ["tip", "depth", "occasion", "kind", "active"]
     search_fields = ["text"]
-    fields = ["text", "tip", "depth", "active"]
+    fields = ["text", "tip", "depth", "occasion", "kind", "active"]
+    actions = ["export_as_pack"]
 
     def get_queryset(self, request):
         # Couples' own prompts are theirs alone.
         return super().get_queryset(request).filter(couple__isnull=True)
+
+    @admin.action(description="Export selected prompts as a prompt pack")
+    def export_as_pack(self, request, queryset):
+        """A download in the pack format `manage.py import_pack` reads (practices/packs.py)."""
+        pack = export_pack(queryset, about=f"{queryset.count()} prompts exported from the admin")
+        response = HttpResponse(dump(pack), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="prompt-pack.json"'
+        return response
 
 
 @admin.register(DateIdea)

@@ -194,6 +194,12 @@ class PromptFilterForm(forms.Form):
     depth = forms.ChoiceField(
         label="Depth", choices=[("", "Any depth"), *Prompt.Depth.choices], required=False
     )
+    occasion = forms.ChoiceField(
+        label="Occasion", choices=[("", "Any day"), *Prompt.Occasion.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "Every kind"), *Prompt.Kind.choices], required=False
+    )
 
 
 class DateNightForm(forms.Form):

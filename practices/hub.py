@@ -14,7 +14,7 @@ registers its privacy module with couples:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -72,3 +72,23 @@ def add_home_card(card: HomeCard) -> None:
 
 def home_cards() -> list[HomeCard]:
     return sorted(HOME_CARDS.values(), key=lambda card: (card.order, card.name))
+
+
+# --- The tips a couple keeps ------------------------------------------------------------
+# Each partner ticks tips in their reminder settings, which live in reminders, above
+# practices. reminders registers a function here that returns the tips a couple's members
+# keep, and the daily question asks about those first (see services.next_prompt).
+
+TIP_SOURCES: dict[str, Callable[[Any], Iterable[str]]] = {}
+
+
+def keep_tips_from(name: str, source: Callable[[Any], Iterable[str]]) -> None:
+    TIP_SOURCES[name] = source
+
+
+def kept_tips(couple) -> set[str]:
+    """The tips either partner keeps; every tip when nobody has chosen (or nobody can)."""
+    from .tips import Tip
+
+    kept = {tip for source in TIP_SOURCES.values() for tip in source(couple)}
+    return (kept & set(Tip.values)) or set(Tip.values)

@@ -41,7 +41,13 @@ class Catalog:
 
 
 def _prompt_values(item: dict) -> dict:
-    return {"text": item["text"], "tip": item["tip"], "depth": item["depth"]}
+    return {
+        "text": item["text"],
+        "tip": item["tip"],
+        "depth": item["depth"],
+        "occasion": item.get("occasion", ""),
+        "kind": item.get("kind", ""),
+    }
 
 
 def _idea_values(item: dict) -> dict:
@@ -55,7 +61,7 @@ def _idea_values(item: dict) -> dict:
 # Tags added after the first release enter an item's digest only where they are set: adding
 # a tag to the catalog then leaves the digest of every item without it as it was, so a
 # staff edit to such an item stays (see above) instead of being undone by the new column.
-LATER_TAGS = ("new_to_us",)
+LATER_TAGS = ("new_to_us", "occasion", "kind")
 
 
 def _digest_values(values: dict) -> dict:

@@ -33,9 +33,30 @@ class Prompt(models.Model):
         MEDIUM = "medium", "Medium"
         DEEP = "deep", "Deep"
 
+    class Occasion(models.TextChoices):
+        """When a prompt fits especially well. The seasonal ones (see SEASONAL) come
+        forward in their week; the others suit any day and are simply tagged."""
+
+        ANNIVERSARY = "anniversary", "Anniversary week"
+        NEW_YEAR = "new_year", "New year"
+        HARD_WEEK = "hard_week", "After a hard week"
+        LONG_DISTANCE = "long_distance", "Time apart"
+        BIG_CHANGE = "big_change", "A time of change"
+
+    SEASONAL = (Occasion.ANNIVERSARY, Occasion.NEW_YEAR)
+
+    class Kind(models.TextChoices):
+        """A prompt's shape. Love maps: guess your partner's answer first, then tell
+        your own (nobody keeps count of right guesses). Good news: something that went well."""
+
+        LOVE_MAP = "love_map", "Love maps"
+        GOOD_NEWS = "good_news", "Good news"
+
     text = models.CharField(max_length=300)
     tip = models.CharField(max_length=16, choices=Tip)
     depth = models.CharField(max_length=8, choices=Depth, default=Depth.LIGHT)
+    occasion = models.CharField(max_length=16, choices=Occasion, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind, blank=True)
     couple = models.ForeignKey(
         Couple, on_delete=models.CASCADE, null=True, blank=True, related_name="own_prompts"
     )

@@ -7,13 +7,14 @@ import logging
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Case, F, Max, Q, Value, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from couples.models import Couple, User
 from couples.services import hash_token
 
+from . import hub
 from .models import (
     PHONES_AWAY_MAX_MINUTES,
     Answer,
@@ -140,15 +141,47 @@ def prompts_for(couple: Couple):
     return Prompt.objects.filter(Q(couple__isnull=True) | Q(couple=couple), active=True)
 
 
-def next_prompt(couple: Couple, exclude: int | None = None) -> Prompt:
+# A seasonal prompt comes forward in its window and waits, unasked, the rest of the year.
+NEW_YEAR_DAYS = ((12, 29), (1, 4))  # from 29 December to 4 January
+ANNIVERSARY_DAYS_BEFORE = 6  # the anniversary week ends on the day itself
+
+
+def in_season(couple: Couple, today: dt.date) -> set[str]:
+    """The seasonal occasions that fit `today` for this couple."""
+    occasions = set()
+    (first_month, first_day), (last_month, last_day) = NEW_YEAR_DAYS
+    if today >= dt.date(today.year, first_month, first_day) or today <= dt.date(
+        today.year, last_month, last_day
+    ):
+        occasions.add(Prompt.Occasion.NEW_YEAR)
+    upcoming = couple.next_anniversary(today)
+    if upcoming and (upcoming[0] - today).days <= ANNIVERSARY_DAYS_BEFORE:
+        occasions.add(Prompt.Occasion.ANNIVERSARY)
+    return occasions
+
+
+def next_prompt(couple: Couple, exclude: int | None = None, today: dt.date | None = None) -> Prompt:
     """A prompt this couple has not had yet; once the library is used up, the one they
-    had longest ago."""
+    had longest ago. So no prompt comes back while any other is still unasked.
+
+    Among the unasked ones: a prompt for the week's occasion (their anniversary week, the
+    new year) first, then the tips either partner keeps, then the other tips, and last the
+    seasonal prompts whose time has not come. Within a rank the choice is random."""
+    today = today or couple.local_today()
     candidates = prompts_for(couple)
     if exclude:
         candidates = candidates.exclude(pk=exclude)
     # Not the empty links: NOT IN over a NULL would exclude every prompt.
     used = DailyQuestion.objects.filter(couple=couple, prompt__isnull=False).values("prompt_id")
-    prompt = candidates.exclude(pk__in=used).order_by("?").first()
+    kept = hub.kept_tips(couple)
+    seasonal = Q(occasion__in=Prompt.SEASONAL)
+    rank = Case(
+        When(Q(occasion__in=in_season(couple, today)) & Q(tip__in=kept), then=Value(0)),
+        When(~seasonal & Q(tip__in=kept), then=Value(1)),
+        When(~seasonal, then=Value(2)),
+        default=Value(3),
+    )
+    prompt = candidates.exclude(pk__in=used).annotate(rank=rank).order_by("rank", "?").first()
     if prompt is None:
         prompt = (
             candidates.annotate(
@@ -175,7 +208,7 @@ def todays_question(couple: Couple, today: dt.date | None = None) -> DailyQuesti
     try:
         with transaction.atomic():
             return DailyQuestion.objects.create(
-                couple=couple, day=today, prompt=next_prompt(couple)
+                couple=couple, day=today, prompt=next_prompt(couple, today=today)
             )
     except IntegrityError:  # the partner opened the page at the same moment
         return DailyQuestion.objects.select_related("prompt").get(couple=couple, day=today)
@@ -202,7 +235,7 @@ def swap_question(question: DailyQuestion) -> DailyQuestion:
         if locked.swapped:
             raise PracticeError("Today's question has already been swapped once.")
         _check_can_change(locked, question.couple)
-        prompt = next_prompt(question.couple, exclude=locked.prompt_id)
+        prompt = next_prompt(question.couple, exclude=locked.prompt_id, today=locked.day)
         DailyQuestion.objects.filter(pk=locked.pk).update(prompt=prompt, swapped=True)
     question.prompt, question.swapped = prompt, True
     return question

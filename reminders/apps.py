@@ -22,6 +22,12 @@ class RemindersConfig(AppConfig):
 
         couples_privacy.register(privacy)
 
+        from practices import hub
+
+        from .services import tips_kept_by
+
+        hub.keep_tips_from("reminders", tips_kept_by)
+
         email_confirmed.connect(receivers.create_preferences, dispatch_uid="reminders-prefs")
         note_delivered.connect(receivers.queue_note_alert, dispatch_uid="reminders-note")
         couple_ended.connect(receivers.queue_couple_ended_notices, dispatch_uid="reminders-ended")

@@ -1,4 +1,4 @@
-"""The nudge catalog: original templates, twelve per tip, loaded from
+"""The nudge catalog: original templates, thirty per tip, loaded from
 `content/nudges.json`, and the rules that pick one for a person.
 
 Picking is pure (no queries): the dispatcher fetches, once per batch, when each person

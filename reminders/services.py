@@ -74,3 +74,14 @@ def reschedule_for(user: User) -> None:
         pref.user = user
         pref.reschedule()
         pref.save(update_fields=["next_nudge_at", "updated_at"])
+
+
+def tips_kept_by(couple) -> set[str]:
+    """The tips the couple's current members keep in their settings (one query); the
+    daily question asks about these first (practices.hub.kept_tips)."""
+    kept: set[str] = set()
+    for tips in ReminderPreference.objects.filter(
+        user__memberships__couple=couple, user__memberships__active=True
+    ).values_list("tips", flat=True):
+        kept.update(tips or [])
+    return kept

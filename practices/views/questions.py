@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
@@ -15,6 +15,7 @@ from ..forms import AnswerForm, OwnPromptForm, PromptFilterForm
 from ..models import Answer, DailyQuestion, FavoritePrompt, Prompt
 
 PAGE_SIZE = 20
+LIBRARY_PAGE_SIZE = 40
 
 
 def _get_question(request: HttpRequest, pk: int) -> DailyQuestion:
@@ -149,10 +150,9 @@ def library(request: HttpRequest) -> HttpResponse:
     filters = PromptFilterForm(request.GET or None)
     prompts = services.prompts_for(request.access.couple)
     if filters.is_valid():
-        if tip := filters.cleaned_data["tip"]:
-            prompts = prompts.filter(tip=tip)
-        if depth := filters.cleaned_data["depth"]:
-            prompts = prompts.filter(depth=depth)
+        for name in ("tip", "depth", "occasion", "kind"):
+            if value := filters.cleaned_data[name]:
+                prompts = prompts.filter(**{name: value})
     favorites = set(
         FavoritePrompt.objects.filter(user=request.user).values_list("prompt_id", flat=True)
     )
@@ -160,13 +160,26 @@ def library(request: HttpRequest) -> HttpResponse:
     if only_favorites:
         prompts = prompts.filter(pk__in=favorites)
     question = services.todays_question(request.access.couple)
+    # A page at a time, without counting: one row more than a page says there is a next.
+    try:
+        number = max(1, min(int(request.GET.get("page", 1)), 10_000))
+    except ValueError:
+        number = 1
+    start = (number - 1) * LIBRARY_PAGE_SIZE
+    # The couple's own first (on every database), then the library by tip and depth.
+    own_first = F("couple").desc(nulls_last=True)
+    rows = list(
+        prompts.order_by(own_first, "tip", "depth", "pk")[start : start + LIBRARY_PAGE_SIZE + 1]
+    )
     return render(
         request,
         "practices/questions/library.html",
         {
             "access": request.access,
             "filters": filters,
-            "prompts": prompts.order_by("couple", "tip", "depth", "pk"),
+            "prompts": rows[:LIBRARY_PAGE_SIZE],
+            "page_number": number,
+            "has_next": len(rows) > LIBRARY_PAGE_SIZE,
             "favorites": favorites,
             "only_favorites": only_favorites,
             "can_pick": not question.answers.exists(),

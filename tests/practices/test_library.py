@@ -49,6 +49,10 @@ def edit_release(folder: Path, filename: str, change) -> None:
     (folder / filename).write_text(json.dumps(data))
 
 
+def shipped_version(filename: str) -> int:
+    return json.loads((CONTENT / filename).read_text())["version"]
+
+
 def item(data: dict, key: str) -> dict:
     return next(entry for entry in data["items"] if entry["key"] == key)
 
@@ -68,8 +72,8 @@ def test_loading_again_changes_nothing(couple, alice):
     with CaptureQueriesContext(connection) as queries:
         reports = load_content()
     assert [str(report) for report in reports] == [
-        "prompts: version 1 already loaded",
-        "date ideas: version 2 already loaded",
+        f"prompts: version {shipped_version('prompts.json')} already loaded",
+        f"date ideas: version {shipped_version('date_ideas.json')} already loaded",
     ]
     writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
     assert writes == []
@@ -158,8 +162,10 @@ def test_an_older_file_never_undoes_a_newer_release(release):
     before = snapshot()
     err = StringIO()
     call_command("load_content", content_dir=release, stdout=StringIO(), stderr=err)
-    assert "prompts: not loaded; this database has version 5, newer than the file's 1" in (
-        err.getvalue()
+    file_version = shipped_version("prompts.json")
+    assert (
+        f"prompts: not loaded; this database has version 5, newer than the file's {file_version}"
+        in (err.getvalue())
     )
     assert snapshot() == before
 
@@ -186,6 +192,25 @@ def test_the_command_says_what_it_did():
     out = StringIO()
     call_command("load_content", stdout=out)
     assert out.getvalue().splitlines() == [
-        "prompts: version 1 already loaded",
-        "date ideas: version 2 already loaded",
+        f"prompts: version {shipped_version('prompts.json')} already loaded",
+        f"date ideas: version {shipped_version('date_ideas.json')} already loaded",
     ]
+
+
+def test_a_release_tags_a_prompt_in_place_and_keeps_staff_edits_elsewhere(release, couple):
+    tagged = Prompt.objects.get(shipped_key="talk-01")
+    question = DailyQuestion.objects.create(couple=couple, day=dt.date(2026, 5, 1), prompt=tagged)
+    reworded = Prompt.objects.get(shipped_key="talk-02")
+    Prompt.objects.filter(pk=reworded.pk).update(text="Our own wording, for our server.")
+
+    def tag(data):
+        data["version"] += 1
+        item(data, "talk-01").update(occasion="hard_week", kind="good_news")
+
+    edit_release(release, "prompts.json", tag)
+    assert "(0 added, 1 corrected" in str(load_content(release)[0])
+    tagged.refresh_from_db()
+    assert (tagged.occasion, tagged.kind) == ("hard_week", "good_news")
+    assert DailyQuestion.objects.get(pk=question.pk).prompt_id == tagged.pk
+    reworded.refresh_from_db()
+    assert reworded.text == "Our own wording, for our server."

@@ -265,3 +265,37 @@ def test_two_partners_opening_the_page_together_share_one_question():
     first = services.todays_question(couple, dt.date(2027, 2, 2))
     assert services.todays_question(couple, dt.date(2027, 2, 2)) == first
     assert DailyQuestion.objects.filter(couple=couple).count() == 1
+
+
+def test_the_library_filters_by_occasion_and_kind_a_page_at_a_time(
+    couple, alice_client, django_assert_max_num_queries
+):
+    url = reverse("practices:prompts")
+    love_maps = alice_client.get(url + "?kind=love_map")
+    assert {p.kind for p in love_maps.context["prompts"]} == {"love_map"}
+    assert "Love maps" in love_maps.text
+    anniversary = alice_client.get(url + "?occasion=anniversary&tip=talk")
+    shown = anniversary.context["prompts"]
+    assert shown and {(p.occasion, p.tip) for p in shown} == {("anniversary", "talk")}
+    # An unknown choice is ignored, not an error.
+    assert alice_client.get(url + "?kind=quiz&occasion=birthday").status_code == 200
+    # 420 prompts do not all land on one page, and the next page keeps the filters.
+    first = alice_client.get(url + "?tip=talk")
+    assert len(first.context["prompts"]) == 40 and first.context["has_next"]
+    assert "?tip=talk&amp;page=2" in first.text
+    second = alice_client.get(url + "?tip=talk&page=2")
+    assert {p.pk for p in second.context["prompts"]}.isdisjoint(
+        p.pk for p in first.context["prompts"]
+    )
+    assert "?tip=talk&amp;page=1" in second.text
+    assert alice_client.get(url + "?page=nope").context["page_number"] == 1
+    far = alice_client.get(url + "?page=99999999")
+    assert far.status_code == 200 and not far.context["prompts"]
+    with django_assert_max_num_queries(8):
+        alice_client.get(url + "?page=3")
+
+
+def test_a_couples_own_prompts_open_the_library(couple, alice, alice_client):
+    own = Prompt.objects.create(text="Ours, on page one?", tip="talk", couple=couple, author=alice)
+    first = alice_client.get(reverse("practices:prompts"))
+    assert first.context["prompts"][0] == own

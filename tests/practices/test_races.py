@@ -113,7 +113,8 @@ def test_two_edits_of_one_date_at_once_save_one(pair):
 
 def test_two_content_loads_at_once_load_once():
     """Two deploys starting together: one loads, the other finds it done."""
-    shipped = json.loads((CONTENT / "prompts.json").read_text())["items"]
+    release = json.loads((CONTENT / "prompts.json").read_text())
+    shipped, version = release["items"], release["version"]
     for _ in range(3):
         DailyQuestion.objects.all().delete()
         for model in (Prompt, DateIdea, ShippedRelease):
@@ -122,11 +123,35 @@ def test_two_content_loads_at_once_load_once():
         assert failures(outcomes) == 0
         loaded = [str(reports[0]) for reports in outcomes]
         assert sorted(loaded) == [
-            "prompts: version 1 already loaded",
-            f"prompts: version 1 loaded ({len(shipped)} added, 0 corrected, "
+            f"prompts: version {version} already loaded",
+            f"prompts: version {version} loaded ({len(shipped)} added, 0 corrected, "
             "0 recognised from before keys)",
         ]
         assert Prompt.objects.count() == len(shipped)
+
+
+def test_two_imports_of_one_pack_at_once_add_it_once():
+    """Two staff import the same pack together: one adds it, the other finds it there."""
+    from practices.packs import import_pack
+
+    pack = {
+        "version": 1,
+        "items": [
+            {
+                "key": f"race-{n:02d}",
+                "text": f"Race question number {n}?",
+                "tip": "talk",
+                "depth": "light",
+            }
+            for n in range(1, 31)
+        ],
+    }
+    for _ in range(3):
+        Prompt.objects.filter(shipped_key__startswith="race-").delete()
+        outcomes = race(lambda: import_pack(pack), lambda: import_pack(pack))
+        assert failures(outcomes) == 0
+        assert sorted(report.added for report in outcomes) == [0, 30]
+        assert Prompt.objects.filter(shipped_key__startswith="race-").count() == 30
 
 
 def test_both_partners_starting_and_stopping_phones_away_at_once_make_one_time(pair):

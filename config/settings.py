@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "couples",
     "practices",
+    "rituals",
     "reminders",
 ]
 

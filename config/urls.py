@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("couples.urls")),
     path("", include("practices.urls")),
     path("reminders/", include("reminders.urls")),
+    path("", include("rituals.urls")),
 ]

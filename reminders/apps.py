@@ -13,6 +13,7 @@ class RemindersConfig(AppConfig):
         from couples.models import User
         from couples.signals import couple_ended, invitation_created
         from practices.signals import note_delivered
+        from rituals.signals import thinking_sent
 
         # renderers and invitations register their email builders; tasks registers the
         # send task that outbox.enqueue_send finds by name, in the web process too.
@@ -27,3 +28,4 @@ class RemindersConfig(AppConfig):
             receivers.queue_invitation_email, dispatch_uid="reminders-invitation"
         )
         post_save.connect(receivers.follow_time_zone, sender=User, dispatch_uid="reminders-tz")
+        thinking_sent.connect(receivers.queue_thinking_alert, dispatch_uid="reminders-thinking")

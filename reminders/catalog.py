@@ -26,6 +26,8 @@ ACTION_URLS = {
     "plan_date": "practices:date_new",
     "browse_ideas": "practices:ideas",
     "open_home": "practices:home",
+    "rituals": "rituals:rituals",
+    "learn_together": "rituals:learn",
 }
 
 # A boosted tip goes ahead of the rotation, unless the person heard about it this recently:

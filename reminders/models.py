@@ -211,4 +211,5 @@ UNSUBSCRIBE_FIELDS = {
     Nudge.Kind.NOTE: "note_alerts",
     Nudge.Kind.DATE: "date_reminders",
     Nudge.Kind.DIGEST: "digest_enabled",
+    Nudge.Kind.THINKING: "thinking_alerts",
 }

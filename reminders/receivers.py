@@ -27,3 +27,7 @@ def follow_time_zone(sender, instance, created, update_fields=None, **kwargs) ->
     if created or (update_fields is not None and "timezone" not in update_fields):
         return
     services.reschedule_for(instance)
+
+
+def queue_thinking_alert(sender, signal, **kwargs) -> None:
+    dispatch.queue_thinking_alert(signal)

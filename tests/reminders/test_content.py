@@ -65,6 +65,8 @@ def test_every_action_links_to_its_page():
         "plan_date": "/dates/new/",
         "browse_ideas": "/ideas/",
         "open_home": "/home/",
+        "rituals": "/rituals/",
+        "learn_together": "/learn/",
     }
 
 

@@ -320,13 +320,13 @@ def queue_note_alert(note: GratitudeNote) -> list[int]:
     return ids
 
 
-def queue_thinking_alert(signal) -> list[int]:
+def queue_thinking_alert(thinking) -> list[int]:
     """Queue the recipient's email for a "thinking of you" (rituals.ThinkingOfYou), if
     they allow it. Called inside the transaction that records the signal; the app already
     holds a sender to three a day, so no further limit is needed here."""
     wants = (
         ReminderPreference.objects.filter(
-            user_id=signal.recipient_id, thinking_alerts=True, user__is_active=True
+            user_id=thinking.recipient_id, thinking_alerts=True, user__is_active=True
         )
         .filter(verified_email())
         .exists()
@@ -334,11 +334,11 @@ def queue_thinking_alert(signal) -> list[int]:
     if not wants:
         return []
     row = Nudge(
-        user_id=signal.recipient_id,
+        user_id=thinking.recipient_id,
         kind=Nudge.Kind.THINKING,
         tip=Tip.PHYSICAL,
-        slot=signal.sent_at,
-        object_id=signal.pk,
+        slot=thinking.sent_at,
+        object_id=thinking.pk,
     )
     Nudge.objects.bulk_create([row], ignore_conflicts=True)
     ids = _pending_ids([row])

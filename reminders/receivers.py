@@ -29,5 +29,5 @@ def follow_time_zone(sender, instance, created, update_fields=None, **kwargs) ->
     services.reschedule_for(instance)
 
 
-def queue_thinking_alert(sender, signal, **kwargs) -> None:
-    dispatch.queue_thinking_alert(signal)
+def queue_thinking_alert(sender, thinking, **kwargs) -> None:
+    dispatch.queue_thinking_alert(thinking)

@@ -250,7 +250,7 @@ def send_thinking(couple: Couple, sender: User, recipient: User) -> ThinkingOfYo
                     number=taken + 1,
                     sent_at=now,
                 )
-                thinking_sent.send(sender=ThinkingOfYou, signal=signal)
+                thinking_sent.send(sender=ThinkingOfYou, thinking=signal)
                 return signal
         except IntegrityError:
             continue  # that number went a moment ago: count again

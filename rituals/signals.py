@@ -2,6 +2,6 @@
 
 from django.dispatch import Signal
 
-# Sent inside the transaction that records a "thinking of you", with `signal` (a
+# Sent inside the transaction that records a "thinking of you", with `thinking` (a
 # ThinkingOfYou). reminders queues the partner's email from it, if they want one.
 thinking_sent = Signal()

@@ -24,6 +24,17 @@ from practices.models import (
     Prompt,
 )
 from reminders.models import Nudge, ReminderPreference
+from rituals import services as rituals
+from rituals.models import (
+    Choice,
+    LearnItem,
+    LearnReflection,
+    Moment,
+    Ritual,
+    ThinkingOfYou,
+    WarmMoment,
+    WarmTouchPlan,
+)
 from tests.conftest import client_for
 from tests.factories import UserFactory, date_night, link, note
 
@@ -112,6 +123,21 @@ CASES = {
     "archive/<uuid:couple_id>/dates/": obj(archive(), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/": obj(archive("date"), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/date.ics": obj(archive("date"), ("get",)),
+    "rituals/": PRIVATE,
+    "rituals/new/": PRIVATE,
+    "rituals/warm-touch/": PRIVATE,
+    "thinking-of-you/": PRIVATE,
+    "learn/": PRIVATE,
+    "rituals/<int:pk>/propose/": obj(pk("own_ritual"), ("post",)),
+    "rituals/<int:pk>/done/": obj(pk("own_ritual"), ("post",)),
+    "rituals/chosen/<int:pk>/accept/": obj(pk("ritual_choice"), ("post",)),
+    "rituals/chosen/<int:pk>/retire/": obj(pk("ritual_choice"), ("post",)),
+    "rituals/warm-touch/<int:pk>/accept/": obj(pk("plan"), ("post",)),
+    "rituals/warm-touch/<int:pk>/stop/": obj(pk("plan"), ("post",)),
+    "rituals/warm-touch/<int:pk>/moment/": obj(pk("plan"), ("post",)),
+    "learn/<int:pk>/": obj(pk("learn_item"), ("get",)),
+    "learn/<int:pk>/status/": obj(pk("learn_item"), ("post",), status="done"),
+    "learn/<int:pk>/reflect/": obj(pk("learn_item"), ("post",), body="intruder"),
 }
 # allauth's own pages (sign-up, login, password reset, email confirmation, 2FA) decide
 # for themselves; the admin sends everyone through allauth's login.
@@ -152,6 +178,11 @@ def space(couple, alice, bob):
     question = practices.todays_question(couple)
     practices.answer_question(question, alice, "answer")
     invitation, _ = services.invite_by_link(UserFactory())
+    own_ritual = Ritual.objects.create(couple=couple, author=alice, title="Ours", tip="physical")
+    ritual_choice = rituals.propose(couple, bob, own_ritual)
+    rituals.accept(ritual_choice, alice)
+    plan = rituals.propose_plan(couple, alice)
+    rituals.accept_plan(plan, bob, couple.local_today())
     return {
         "couple": couple,
         "note": note(couple, alice, "Private"),
@@ -161,6 +192,10 @@ def space(couple, alice, bob):
         "date": date_night(couple, bob),
         "past_date": date_night(couple, bob, starts_at=timezone.now() - dt.timedelta(hours=3)),
         "invitation": invitation,
+        "own_ritual": own_ritual,
+        "ritual_choice": ritual_choice,
+        "plan": plan,
+        "learn_item": rituals.add_item(couple, bob, "Tango", None),
     }
 
 
@@ -181,6 +216,14 @@ def snapshot():
         CalendarFeed,
         Nudge,
         ReminderPreference,
+        Ritual,
+        Choice,
+        Moment,
+        WarmTouchPlan,
+        WarmMoment,
+        ThinkingOfYou,
+        LearnItem,
+        LearnReflection,
     ):
         # .values(), not model_to_dict: every column, the non-editable ones included.
         state += [(model.__name__, row) for row in model.objects.order_by("pk").values()]

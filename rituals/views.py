@@ -37,7 +37,11 @@ def _get_plan(request: HttpRequest, pk: int) -> WarmTouchPlan:
 
 
 def _get_item(request: HttpRequest, pk: int) -> LearnItem:
-    item = LearnItem.objects.filter(couple=request.access.couple, pk=pk).first()
+    item = (
+        LearnItem.objects.select_related("added_by")
+        .filter(couple=request.access.couple, pk=pk)
+        .first()
+    )
     if item is None:
         raise Http404("No such item.")
     return item

@@ -49,8 +49,12 @@ def test_a_done_item_becomes_a_memory_with_both_reflections(
     assert "Mark it as done first" in response.text
     assert not LearnReflection.objects.exists()
     services.set_status(item, "done")
-    alice_client.post(reverse("rituals:learn_reflect", args=[item.pk]), {"body": "Windy, wonderful."})
-    bob_client.post(reverse("rituals:learn_reflect", args=[item.pk]), {"body": "Best sandwich ever."})
+    alice_client.post(
+        reverse("rituals:learn_reflect", args=[item.pk]), {"body": "Windy, wonderful."}
+    )
+    bob_client.post(
+        reverse("rituals:learn_reflect", args=[item.pk]), {"body": "Best sandwich ever."}
+    )
     page = alice_client.get(reverse("rituals:learn_item", args=[item.pk])).text
     assert "Windy, wonderful." in page and "Best sandwich ever." in page
     assert LearnReflection.objects.get(user=bob).couple == couple

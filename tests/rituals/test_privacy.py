@@ -35,9 +35,7 @@ def shared_life(couple, alice, bob, hug):
     return {"alices": alices.ritual, "item": item, "bobs": bobs}
 
 
-def test_export_holds_the_couples_rituals_moments_signals_and_both_reflections(
-    shared_life, alice
-):
+def test_export_holds_the_couples_rituals_moments_signals_and_both_reflections(shared_life, alice):
     data = json.loads(reauthenticated(alice).get(reverse("couples:export")).content)
     assert [r["title"] for r in data["rituals_written"]] == ["Alice's wave at the window"]
     assert {r["ritual"] for r in data["rituals"]} == {
@@ -54,9 +52,7 @@ def test_export_holds_the_couples_rituals_moments_signals_and_both_reflections(
     assert len(data["warm_touch_plans"][0]["moments"]) == 1
 
 
-def test_deleting_erases_what_she_wrote_and_keeps_what_bob_did_and_wrote(
-    shared_life, alice, bob
-):
+def test_deleting_erases_what_she_wrote_and_keeps_what_bob_did_and_wrote(shared_life, alice, bob):
     privacy.delete_account(alice)
     assert not Ritual.objects.filter(title="Alice's wave at the window").exists()
     assert not LearnReflection.objects.filter(body="Alice: clay everywhere").exists()

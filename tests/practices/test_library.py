@@ -188,4 +188,6 @@ def test_the_command_says_what_it_did():
     assert out.getvalue().splitlines() == [
         "prompts: version 1 already loaded",
         "date ideas: version 1 already loaded",
+        # Catalogs other apps add (practices.library.add_catalog) come after practices' own.
+        "rituals: version 1 already loaded",
     ]

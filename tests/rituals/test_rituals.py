@@ -206,3 +206,17 @@ def test_the_plan_pages_propose_accept_and_note_a_moment(couple, alice_client, b
     assert "Week 1 of 4" in page and services.PLAN_SUGGESTIONS[0] in page
     alice_client.post(reverse("rituals:plan_moment", args=[plan.pk]))
     assert WarmMoment.objects.filter(plan=plan).count() == 1
+
+
+def test_after_four_weeks_the_plan_is_complete_and_a_new_one_can_begin(couple, alice, bob):
+    with time_machine.travel(NOON, tick=False):
+        plan = services.propose_plan(couple, alice)
+        services.accept_plan(plan, bob, couple.local_today())
+    with time_machine.travel(NOON + dt.timedelta(weeks=4), tick=False):
+        with pytest.raises(services.RitualError, match="not running"):
+            services.warm_moment(plan, alice, couple.local_today())
+        assert "Your four weeks are complete." in bob_page(bob)
+        again = services.propose_plan(couple, bob)
+    assert again.status == "proposed"
+    plan.refresh_from_db()
+    assert plan.status == "stopped" and plan.ended_by is None

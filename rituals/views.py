@@ -248,10 +248,9 @@ def learn(request: HttpRequest) -> HttpResponse:
     )
 
 
-@couple_required
-@require_GET
-def learn_item(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get_item(request, pk)
+def _learn_item_page(
+    request: HttpRequest, item: LearnItem, form: LearnReflectionForm | None = None
+) -> HttpResponse:
     reflections = list(item.reflections.select_related("user").order_by("created_at"))
     mine = next((r for r in reflections if r.user_id == request.user.pk), None)
     return render(
@@ -262,10 +261,17 @@ def learn_item(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "reflections": reflections,
             "status_form": LearnStatusForm(initial={"status": item.status}),
-            "reflection_form": LearnReflectionForm(initial={"body": mine.body if mine else ""}),
+            "reflection_form": form
+            or LearnReflectionForm(initial={"body": mine.body if mine else ""}),
             "mine": mine,
         },
     )
+
+
+@couple_required
+@require_GET
+def learn_item(request: HttpRequest, pk: int) -> HttpResponse:
+    return _learn_item_page(request, _get_item(request, pk))
 
 
 @couple_required
@@ -294,17 +300,4 @@ def learn_reflect(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Kept as a memory.")
             return redirect("rituals:learn_item", pk=item.pk)
-    reflections = list(item.reflections.select_related("user").order_by("created_at"))
-    return render(
-        request,
-        "rituals/learn_item.html",
-        {
-            "access": request.access,
-            "item": item,
-            "reflections": reflections,
-            "status_form": LearnStatusForm(initial={"status": item.status}),
-            "reflection_form": form,
-            "mine": next((r for r in reflections if r.user_id == request.user.pk), None),
-        },
-        status=200,
-    )
+    return _learn_item_page(request, item, form)

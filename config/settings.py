@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "couples",
     "practices",
+    "feelings",
     "rituals",
     "reminders",
 ]
@@ -246,6 +247,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # Every minute (a dead worker's emails go again within a lease and a minute);
         # KINDLING_SWEEP_SECONDS sweeps more often, for the drills.
         "schedule": float(_SWEEP_SECONDS) if _SWEEP_SECONDS else crontab(),
+    },
+    "queue-monthly-checkins": {
+        "task": "reminders.tasks.queue_monthly_checkins",
+        "schedule": crontab(minute="*/15"),  # the month opens at each person's nudge time
     },
 }
 # A send task holds its rows for this long unless it renews, which it does at least every

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("couples.urls")),
     path("", include("practices.urls")),
     path("reminders/", include("reminders.urls")),
+    path("", include("feelings.urls")),
     path("", include("rituals.urls")),
 ]

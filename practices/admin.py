@@ -20,8 +20,17 @@ class PromptAdmin(admin.ModelAdmin):
 
 @admin.register(DateIdea)
 class DateIdeaAdmin(admin.ModelAdmin):
-    list_display = ["title", "tip", "at_home", "outdoors", "learn_new", "no_screens", "free"]
-    list_filter = ["tip", "at_home", "outdoors", "learn_new", "no_screens", "free"]
+    list_display = [
+        "title",
+        "tip",
+        "at_home",
+        "outdoors",
+        "learn_new",
+        "new_to_us",
+        "no_screens",
+        "free",
+    ]
+    list_filter = ["tip", "at_home", "outdoors", "learn_new", "new_to_us", "no_screens", "free"]
     search_fields = ["title"]
 
 
@@ -38,7 +47,16 @@ class MetadataOnlyAdmin(admin.ModelAdmin):
 @admin.register(GratitudeNote)
 class GratitudeNoteAdmin(MetadataOnlyAdmin):
     list_display = ["pk", "couple", "deliver_at", "delivered_at", "read_at", "reaction"]
-    fields = ["couple", "deliver_at", "delivered_at", "read_at", "reaction", "created_at"]
+    # thanked_at, never the thank-you's words.
+    fields = [
+        "couple",
+        "deliver_at",
+        "delivered_at",
+        "read_at",
+        "reaction",
+        "thanked_at",
+        "created_at",
+    ]
     list_select_related = ["couple"]
 
 

@@ -8,6 +8,7 @@ class PracticesConfig(AppConfig):
     def ready(self) -> None:
         from couples import privacy as couples_privacy
 
-        from . import privacy
+        from . import cards, privacy
 
         couples_privacy.register(privacy)
+        cards.register()

@@ -13,7 +13,9 @@ from couples.timezones import local_to_utc
 from .models import (
     ANSWER_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    PHONES_AWAY_MAX_MINUTES,
     REFLECTION_MAX_LENGTH,
+    THANKS_MAX_LENGTH,
     DateIdea,
     GratitudeNote,
     Prompt,
@@ -59,7 +61,9 @@ class NoteForm(forms.Form):
         label="Your note",
         max_length=NOTE_MAX_LENGTH,
         widget=counted_textarea(NOTE_MAX_LENGTH, "note-count"),
-        help_text="Something you appreciated, big or small.",
+        # A light scaffold, never required: specific thanks land better than general ones.
+        help_text="Something you appreciated, big or small. If it helps: what did they do, "
+        "and how did it feel for you?",
         error_messages={"required": "Please write your note first; it cannot be empty."},
     )
     when = forms.ChoiceField(
@@ -137,6 +141,36 @@ class ReactionForm(forms.Form):
     reaction = forms.ChoiceField(
         label="Your reaction", choices=GratitudeNote.Reaction.choices, widget=forms.RadioSelect
     )
+
+
+class ThanksForm(forms.Form):
+    thanks = forms.CharField(
+        label="A few words back",
+        max_length=THANKS_MAX_LENGTH,
+        widget=counted_textarea(THANKS_MAX_LENGTH, "thanks-count", rows=3),
+        error_messages={"required": "Please write your thank-you first; it cannot be empty."},
+    )
+
+    def clean_thanks(self) -> str:
+        return clean_text(self.cleaned_data["thanks"], "thank-you")
+
+
+class PhonesAwayForm(forms.Form):
+    minutes = forms.IntegerField(
+        label="Minutes with phones away",
+        help_text="Between 0 and 720 (12 hours). Saving stops a timer that is still running.",
+        widget=forms.NumberInput(attrs={"min": 0, "max": PHONES_AWAY_MAX_MINUTES}),
+        error_messages={
+            "required": "Write how many minutes, from 0 to 720.",
+            "invalid": "Write a whole number of minutes, from 0 to 720.",
+        },
+    )
+
+    def clean_minutes(self) -> int:
+        minutes = self.cleaned_data["minutes"]
+        if not 0 <= minutes <= PHONES_AWAY_MAX_MINUTES:
+            raise ValidationError("Phones-away time is between 0 and 720 minutes (12 hours).")
+        return minutes
 
 
 class OwnPromptForm(forms.ModelForm):

@@ -52,6 +52,16 @@ def _idea_values(item: dict) -> dict:
     return {"title": item["title"], "description": item["description"], "tip": item["tip"]} | tags
 
 
+# Tags added after the first release enter an item's digest only where they are set: adding
+# a tag to the catalog then leaves the digest of every item without it as it was, so a
+# staff edit to such an item stays (see above) instead of being undone by the new column.
+LATER_TAGS = ("new_to_us",)
+
+
+def _digest_values(values: dict) -> dict:
+    return {name: value for name, value in values.items() if name not in LATER_TAGS or value}
+
+
 CATALOGS = (
     Catalog(
         "prompts",
@@ -133,7 +143,7 @@ def _apply(catalog: Catalog, items: list[dict], report: Report) -> None:
     fields = {"shipped_key", "shipped_digest"}
     for item in items:
         values = catalog.values(item)
-        shipped_digest = _digest(values)
+        shipped_digest = _digest(_digest_values(values))
         row = by_key.get(item["key"])
         if row is None:
             row = unkeyed.pop(values[catalog.match_field], None)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +15,13 @@ from .tips import Tip
 NOTE_MAX_LENGTH = 2000
 ANSWER_MAX_LENGTH = 2000
 REFLECTION_MAX_LENGTH = 1000
+THANKS_MAX_LENGTH = 500
+# Twelve hours: longer than any date, short enough to catch a timer nobody stopped.
+PHONES_AWAY_MAX_MINUTES = 720
+# A phones-away timer starts around a date: from an hour before it until twelve hours
+# after it began (later, the minutes can still be written in by hand).
+PHONES_AWAY_OPENS = dt.timedelta(hours=1)
+PHONES_AWAY_CLOSES = dt.timedelta(minutes=PHONES_AWAY_MAX_MINUTES)
 
 
 class Prompt(models.Model):
@@ -139,11 +148,21 @@ class GratitudeNote(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     reaction = models.CharField(max_length=8, choices=Reaction, blank=True)
     reacted_at = models.DateTimeField(null=True, blank=True)
+    # The recipient's few words back. One per note (they may reword it); thanked_at is
+    # when it was first sent, so rewording does not count for gratitude a second time.
+    thanks = models.TextField(max_length=THANKS_MAX_LENGTH, blank=True)
+    thanked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [
+            # the author's home card: thank-yous to their notes, newest first
+            models.Index(
+                fields=["author", "-thanked_at"],
+                name="note_thanked_idx",
+                condition=models.Q(thanked_at__isnull=False),
+            ),
             # inbox and unread count: recipient's arrived notes, newest first
             models.Index(fields=["recipient", "-delivered_at"], name="note_inbox_idx"),
             # deliver_scheduled_notes: not yet arrived AND deliver_at <= now
@@ -166,7 +185,8 @@ class DateIdea(models.Model):
     TAGS = {
         "at_home": "At home",
         "outdoors": "Outdoors",
-        "learn_new": "Learn something new",
+        "learn_new": "Learn something together",
+        "new_to_us": "New to us",
         "no_screens": "No screens",
         "free": "Free",
     }
@@ -176,7 +196,10 @@ class DateIdea(models.Model):
     tip = models.CharField(max_length=16, choices=Tip, default=Tip.QUALITY_TIME)
     at_home = models.BooleanField(default=False)
     outdoors = models.BooleanField(default=False)
-    learn_new = models.BooleanField("learn something new", default=False)
+    # Both of you come away knowing or able to do something you could not before.
+    learn_new = models.BooleanField("learn something together", default=False)
+    # Something most couples have not done together yet: novelty is part of the point.
+    new_to_us = models.BooleanField("new to us", default=False)
     no_screens = models.BooleanField(default=False)
     free = models.BooleanField(default=False)
     # The permanent key of a shipped idea in content/date_ideas.json (see library.py).
@@ -234,10 +257,25 @@ class DateNight(models.Model):
         DateIdea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.PLANNED)
+    # Phones away: set while a timer runs (one per date, whoever started it), and the
+    # minutes recorded when they are back (see services.start_phones_away).
+    phones_away_since = models.DateTimeField(null=True, blank=True)
+    phones_away_minutes = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(PHONES_AWAY_MAX_MINUTES)],
+    )
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(phones_away_minutes__gte=0)
+                & models.Q(phones_away_minutes__lte=PHONES_AWAY_MAX_MINUTES),
+                name="phones_away_0_to_720",
+            ),
+        ]
         indexes = [
             # dates list and "next date night": a couple's dates by start time
             models.Index(fields=["couple", "starts_at"], name="date_couple_start_idx"),
@@ -252,6 +290,19 @@ class DateNight(models.Model):
     def __str__(self) -> str:
         # Not the title: this string shows in the admin, which never shows couple content.
         return f"Date night {self.pk}"
+
+    def phones_away_can_start(self, at: dt.datetime | None = None) -> bool:
+        at = at or now()
+        return (
+            self.status != self.Status.CANCELLED
+            and self.starts_at - PHONES_AWAY_OPENS <= at <= self.starts_at + PHONES_AWAY_CLOSES
+        )
+
+    def phones_away_can_record(self, at: dt.datetime | None = None) -> bool:
+        """Minutes can be written in by hand once the date's window opened, for good."""
+        return self.status != self.Status.CANCELLED and self.starts_at - PHONES_AWAY_OPENS <= (
+            at or now()
+        )
 
 
 class DateReflection(models.Model):

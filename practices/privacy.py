@@ -19,13 +19,15 @@ from .models import (
 
 # Every practices model that points at a person or a couple, and how it is treated.
 MODELS = {
-    GratitudeNote: "exported: notes written, and notes received once arrived",
+    GratitudeNote: "exported: notes written, and notes received once arrived, with the "
+    "recipient's thank-you; a deleted recipient's thank-you is erased from their partner's "
+    "notes",
     Answer: "exported: own answers, and the partner's answers once revealed",
     DailyQuestion: "exported: the questions of the person's couples",
     Prompt: "exported: prompts the person wrote",
     FavoritePrompt: "exported",
-    DateNight: "exported: dates of the person's couples; kept, without the planner, when "
-    "the planner's account is deleted",
+    DateNight: "exported: dates of the person's couples, with their phones-away time; kept, "
+    "without the planner, when the planner's account is deleted",
     DateReflection: "exported: own reflections and the partner's",
     CalendarFeed: "exported: that a feed exists, never its secret",
 }
@@ -40,6 +42,8 @@ def _note(note: GratitudeNote) -> dict:
         "delivered_at": note.delivered_at,
         "read_at": note.read_at,
         "reaction": note.reaction,
+        "thanks": note.thanks,
+        "thanked_at": note.thanked_at,
     }
 
 
@@ -99,6 +103,7 @@ def export(user: User) -> dict:
                 "place": d.place,
                 "notes": d.notes,
                 "status": d.status,
+                "phones_away_minutes": d.phones_away_minutes,
                 "planned_by": d.created_by.name if d.created_by else None,
                 "reflections": [
                     {"by": r.user.name, "rating": r.rating, "body": r.body}
@@ -115,7 +120,11 @@ def erase(user: User) -> None:
     """The prompts the person wrote go; the days they were asked stay, without them, so the
     partner keeps their answers. Everything else the person wrote (notes, answers,
     reflections) goes by cascade with the account; what the partner wrote stays, down to
-    their reflections on dates this person planned (DateNight.created_by is SET_NULL)."""
+    their reflections on dates this person planned (DateNight.created_by is SET_NULL).
+    The partner's notes stay with them; the thank-yous this person wrote on them go."""
+    GratitudeNote.objects.filter(recipient=user).exclude(thanks="").update(
+        thanks="", thanked_at=None
+    )
     own = Prompt.objects.filter(author=user)
     DailyQuestion.objects.filter(prompt__in=own).update(prompt=None)
     own.delete()

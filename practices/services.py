@@ -7,13 +7,15 @@ import logging
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from couples.models import Couple, User
 from couples.services import hash_token
 
 from .models import (
+    PHONES_AWAY_MAX_MINUTES,
     Answer,
     CalendarFeed,
     DailyQuestion,
@@ -116,6 +118,18 @@ def react(note: GratitudeNote, user: User, reaction: str) -> None:
         reaction=reaction, reacted_at=now, read_at=note.read_at or now
     )
     note.reaction, note.reacted_at = reaction, now
+
+
+def thank_for_note(note: GratitudeNote, user: User, thanks: str) -> None:
+    """The recipient answers a note with a few words; they may reword them later. The
+    first thank-you's time stays, so rewording it counts once in the balance."""
+    if note.recipient_id != user.pk or not note.is_delivered:
+        raise PracticeError("Only the person a note was written to can thank for it.")
+    now = timezone.now()
+    with transaction.atomic():
+        GratitudeNote.objects.filter(pk=note.pk, thanked_at__isnull=True).update(thanked_at=now)
+        GratitudeNote.objects.filter(pk=note.pk).update(thanks=thanks, read_at=note.read_at or now)
+    note.thanks, note.thanked_at = thanks, note.thanked_at or now
 
 
 # --- The daily question ----------------------------------------------------------------
@@ -311,6 +325,81 @@ def reflect_on_date(date_night: DateNight, user: User, rating: int, body: str) -
         date_night=date_night, user=user, defaults={"rating": rating, "body": body}
     )
     return reflection
+
+
+# --- Phones away ------------------------------------------------------------------------
+
+_LIVE = [DateNight.Status.PLANNED, DateNight.Status.DONE]
+
+
+def start_phones_away(date_night: DateNight) -> dt.datetime:
+    """Start the date's phones-away timer, or join the one already running: a second tap,
+    or both partners tapping at once, makes one timer (the conditional update lets only
+    the first through). Returns when it started."""
+    now = timezone.now()
+    if not date_night.phones_away_can_start(now):
+        raise PracticeError(
+            "A phones-away time starts around the date itself, from an hour before it."
+        )
+    DateNight.objects.filter(
+        pk=date_night.pk, phones_away_since__isnull=True, status__in=_LIVE
+    ).update(phones_away_since=now)
+    since = DateNight.objects.filter(pk=date_night.pk).values_list("phones_away_since", flat=True)[
+        0
+    ]
+    if since is None:  # cancelled in the meantime
+        raise PracticeError("This date has changed in the meantime. Have a look at it again.")
+    date_night.phones_away_since = since
+    return since
+
+
+def stop_phones_away(date_night: DateNight) -> int | None:
+    """ "We're back": add the minutes since the timer started to the date's phones-away
+    time (capped at 720) and stop it. Only the first of two taps adds them; the second
+    finds no timer running and returns None."""
+    since = date_night.phones_away_since
+    if since is None:
+        return None
+    elapsed = max(int((timezone.now() - since).total_seconds() // 60), 0)
+    # Only while the timer is still the one this person saw: a partner's "we're back" a
+    # moment earlier has already cleared it, and the minutes are not added twice.
+    stopped = DateNight.objects.filter(pk=date_night.pk, phones_away_since=since).update(
+        phones_away_since=None,
+        phones_away_minutes=Least(
+            Coalesce(F("phones_away_minutes"), 0) + elapsed, PHONES_AWAY_MAX_MINUTES
+        ),
+    )
+    if stopped != 1:
+        return None
+    total = DateNight.objects.filter(pk=date_night.pk).values_list(
+        "phones_away_minutes", flat=True
+    )[0]
+    date_night.phones_away_since, date_night.phones_away_minutes = None, total
+    return total
+
+
+def set_phones_away_minutes(date_night: DateNight, minutes: int) -> None:
+    """Write the phones-away time by hand (a forgotten timer, or one never started).
+    It stops a timer still running: the minutes typed are the whole of it."""
+    if not 0 <= minutes <= PHONES_AWAY_MAX_MINUTES:
+        raise PracticeError("Phones-away time is between 0 and 720 minutes (12 hours).")
+    if date_night.status == DateNight.Status.CANCELLED:
+        raise PracticeError("This date was cancelled.")
+    if not date_night.phones_away_can_record():
+        raise PracticeError("This date is still ahead of you. Add the time afterwards.")
+    DateNight.objects.filter(pk=date_night.pk, status__in=_LIVE).update(
+        phones_away_since=None, phones_away_minutes=minutes
+    )
+    date_night.phones_away_since, date_night.phones_away_minutes = None, minutes
+
+
+def minutes_in_words(minutes: int) -> str:
+    """ "1 hour and 5 minutes", "45 minutes", "2 hours"."""
+    hours, rest = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " and ".join(parts)
 
 
 def new_calendar_feed(user: User) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dates, home, notes, questions
+from .views import dates, home, notes, phones_away, questions
 
 app_name = "practices"
 
@@ -43,4 +43,9 @@ urlpatterns = [
     path("ideas/", dates.ideas, name="ideas"),
     path("dates/calendar/", dates.calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", dates.feed, name="feed"),
+    path("notes/<int:pk>/thank/", notes.thank, name="note_thank"),
+    path("dates/<int:pk>/phones-away/", phones_away.screen, name="phones_away"),
+    path("dates/<int:pk>/phones-away/start/", phones_away.start, name="phones_away_start"),
+    path("dates/<int:pk>/phones-away/stop/", phones_away.stop, name="phones_away_stop"),
+    path("dates/<int:pk>/phones-away/minutes/", phones_away.edit, name="phones_away_edit"),
 ]

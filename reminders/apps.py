@@ -12,6 +12,7 @@ class RemindersConfig(AppConfig):
         from couples import privacy as couples_privacy
         from couples.models import User
         from couples.signals import couple_ended, invitation_created
+        from feelings.signals import checkin_asks
         from practices.signals import note_delivered
         from rituals.signals import thinking_sent
 
@@ -27,5 +28,6 @@ class RemindersConfig(AppConfig):
         invitation_created.connect(
             receivers.queue_invitation_email, dispatch_uid="reminders-invitation"
         )
+        checkin_asks.connect(receivers.queue_checkin_alert, dispatch_uid="reminders-checkin")
         post_save.connect(receivers.follow_time_zone, sender=User, dispatch_uid="reminders-tz")
         thinking_sent.connect(receivers.queue_thinking_alert, dispatch_uid="reminders-thinking")

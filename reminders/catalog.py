@@ -26,6 +26,8 @@ ACTION_URLS = {
     "plan_date": "practices:date_new",
     "browse_ideas": "practices:ideas",
     "open_home": "practices:home",
+    "feelings_checkin": "feelings:checkin",
+    "share_hope": "feelings:hopes",
     "rituals": "rituals:rituals",
     "learn_together": "rituals:learn",
 }

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from couples.limits import Limit
 from couples.models import Couple, Membership
+from feelings.models import CheckIn
 from practices.models import Answer, DateNight, GratitudeNote
 from practices.tips import Tip
 
@@ -43,6 +44,7 @@ GROUPED_UPDATES = 4
 # rest are logged as skipped, so the dispatcher does not come back to them.
 NOTE_ALERTS = Limit("note-alerts", 6, 60 * 60)
 DATE_REMINDERS = Limit("date-reminders", 4, 24 * 60 * 60)
+CHECKIN_ALERTS = Limit("checkin-alerts", 6, 60 * 60)
 OVER_LIMIT = "over the limit for this kind of email; it arrived in the app only"
 MAX_LEAD = dt.timedelta(hours=max(hours for hours, _ in LEAD_HOURS))
 
@@ -316,6 +318,77 @@ def queue_note_alert(note: GratitudeNote) -> list[int]:
     )
     Nudge.objects.bulk_create([row], ignore_conflicts=True)
     ids = _pending_ids([row])
+    enqueue_send(ids)
+    return ids
+
+
+def queue_checkin_alert(checkin: CheckIn) -> list[int]:
+    """Queue the partner's alert for a shared check-in that asks for something. Called
+    inside the transaction that saves the check-in, so the row exists only if it commits."""
+    partner = checkin.couple.partner_of(checkin.author)
+    if partner is None or not checkin.is_shared or not checkin.would_like:
+        return []
+    wants = (
+        ReminderPreference.objects.filter(
+            user_id=partner.pk, checkin_alerts=True, user__is_active=True
+        )
+        .filter(verified_email())
+        .exists()
+    )
+    if not wants:
+        return []
+    row = Nudge(
+        user_id=partner.pk,
+        kind=Nudge.Kind.CHECKIN,
+        tip=Tip.FEELINGS,
+        slot=checkin.created_at,
+        object_id=checkin.pk,
+        **_within(CHECKIN_ALERTS, partner.pk),
+    )
+    Nudge.objects.bulk_create([row], ignore_conflicts=True)
+    ids = _pending_ids([row])
+    enqueue_send(ids)
+    return ids
+
+
+# A month's closeness check-in opens on the 1st, at the person's nudge time in their zone;
+# found later than this (the beat was down), the reminder is not sent at all.
+MONTHLY_LATE_AFTER = dt.timedelta(days=3)
+
+
+def monthly_slot(now: dt.datetime, zone: ZoneInfo, at: dt.time) -> dt.datetime:
+    first = now.astimezone(zone).date().replace(day=1)
+    return schedule.slot_on(first, at, zone)
+
+
+def queue_monthly_checkins(now: dt.datetime) -> list[int]:
+    """One reminder per person and month when the closeness check-in opens, for partners
+    of a complete, active couple who want it. Runs every hour; the row's unique
+    (user, kind, slot) makes a second run, or a second beat, add nothing."""
+    # Someone else seated, now, in a couple where this person is seated: a partner.
+    partnered = Membership.objects.filter(
+        couple__memberships__user=OuterRef("user_id"),
+        couple__memberships__active=True,
+        couple__status=Couple.Status.ACTIVE,
+        active=True,
+    ).exclude(user=OuterRef("user_id"))
+    prefs = (
+        ReminderPreference.objects.filter(monthly_checkin=True, user__is_active=True)
+        .filter(verified_email(), Exists(partnered))
+        .select_related("user")
+        .only("user_id", "send_time", "user__timezone")
+    )
+    rows = []
+    for pref in prefs:
+        slot = monthly_slot(now, pref.user.tzinfo, pref.send_time)
+        if slot <= now < slot + MONTHLY_LATE_AFTER:
+            rows.append(
+                Nudge(user_id=pref.user_id, kind=Nudge.Kind.MONTHLY, tip=Tip.FEELINGS, slot=slot)
+            )
+    if not rows:
+        return []
+    Nudge.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = _pending_ids(rows)
     enqueue_send(ids)
     return ids
 

@@ -211,5 +211,7 @@ UNSUBSCRIBE_FIELDS = {
     Nudge.Kind.NOTE: "note_alerts",
     Nudge.Kind.DATE: "date_reminders",
     Nudge.Kind.DIGEST: "digest_enabled",
+    Nudge.Kind.CHECKIN: "checkin_alerts",
+    Nudge.Kind.MONTHLY: "monthly_checkin",
     Nudge.Kind.THINKING: "thinking_alerts",
 }

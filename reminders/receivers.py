@@ -29,5 +29,9 @@ def follow_time_zone(sender, instance, created, update_fields=None, **kwargs) ->
     services.reschedule_for(instance)
 
 
+def queue_checkin_alert(sender, checkin, **kwargs) -> None:
+    dispatch.queue_checkin_alert(checkin)
+
+
 def queue_thinking_alert(sender, thinking, **kwargs) -> None:
     dispatch.queue_thinking_alert(thinking)

@@ -13,6 +13,8 @@ import datetime as dt
 from django.core.mail import EmailMessage
 
 from couples.links import absolute_url, site_url
+from feelings.models import CheckIn, ClosenessAnswer, Visibility
+from feelings.wheel import word_label
 from practices.calendar import ics_for_dates
 from practices.models import DateNight, GratitudeNote
 from practices.stats import balance
@@ -171,6 +173,48 @@ def render_digest(nudge: Nudge, batch: Batch) -> EmailMessage | None:
             "home_url": page_url("practices:home"),
             "ideas_url": absolute_url(catalog.action_path("browse_ideas")),
         },
+    )
+
+
+@renderer(Nudge.Kind.CHECKIN)
+def render_checkin(nudge: Nudge, batch: Batch) -> EmailMessage | None:
+    pref = _still_wanted(nudge)
+    couple, partner = batch.couple_and_partner(nudge.user_id)
+    if pref is None or partner is None:
+        return None
+    checkin = CheckIn.objects.filter(
+        pk=nudge.object_id, couple=couple, author=partner, visibility=Visibility.SHARED
+    ).first()
+    if checkin is None or not checkin.would_like:
+        return None
+    # What they feel and wrote is the day's text: only for people who allow it in email.
+    with_text = pref.note_text_in_email
+    return reminder_message(
+        nudge,
+        "checkin-alert",
+        {
+            "partner": partner,
+            "would_like": checkin.get_would_like_display(),
+            "feeling": word_label(checkin.feeling) if with_text else "",
+            "intensity": checkin.intensity,
+            "line": checkin.line if with_text else "",
+            "checkin_url": page_url("feelings:detail", checkin.pk),
+        },
+    )
+
+
+@renderer(Nudge.Kind.MONTHLY)
+def render_monthly(nudge: Nudge, batch: Batch) -> EmailMessage | None:
+    couple, partner = batch.couple_and_partner(nudge.user_id)
+    if _still_wanted(nudge) is None or partner is None:
+        return None
+    month = nudge.slot.astimezone(couple.tzinfo).date().replace(day=1)
+    if ClosenessAnswer.objects.filter(couple=couple, user_id=nudge.user_id, month=month).exists():
+        return None  # already answered this month's
+    return reminder_message(
+        nudge,
+        "monthly-checkin",
+        {"partner": partner, "month": month, "closeness_url": page_url("feelings:closeness")},
     )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
+from django.utils import timezone
 
 from . import dispatch, outbox
 
@@ -46,3 +47,8 @@ def sweep_stuck_nudges() -> None:
 @shared_task
 def requeue_lost_nudges() -> int:
     return len(outbox.requeue_lost())
+
+
+@shared_task
+def queue_monthly_checkins() -> int:
+    return len(dispatch.queue_monthly_checkins(timezone.now()))

@@ -53,7 +53,9 @@ def everything_written(couple, alice, bob):
     """Something in every field a couple writes, each marked WRITTEN."""
     couple.name = "WRITTEN couple name"
     couple.save()
-    arrived = note(couple, alice, "WRITTEN note")
+    arrived = note(
+        couple, alice, "WRITTEN note", thanks="WRITTEN thanks", thanked_at=timezone.now()
+    )
     note(couple, bob, "WRITTEN scheduled", deliver_at=timezone.now() + dt.timedelta(days=1))
     question = services.todays_question(couple)
     services.answer_question(question, bob, "WRITTEN answer")

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from feelings.closeness import KEYS as CLOSENESS_KEYS
 from tests.factories import date_night, note
 from tests.test_urls import snapshot
 
@@ -167,11 +168,102 @@ FORMS = [
         ],
     ),
     (
+        "thank-you for a note",
+        "practices:note_thank",
+        lambda s: [s["received"].pk],
+        {"thanks": "You made my morning."},
+        [
+            ({"thanks": ""}, "Please write your thank-you first", None),
+            ({"thanks": "   "}, "cannot be empty", None),
+            ({"thanks": over(500)}, "at most 500 characters", None),
+            ({"thanks": SCRIPT + over(500)}, "at most 500 characters", ESCAPED),
+        ],
+    ),
+    (
+        "phones-away minutes",
+        "practices:phones_away_edit",
+        lambda s: [s["past_date"].pk],
+        {"minutes": "90"},
+        [
+            ({"minutes": "-5"}, "between 0 and 720 minutes", "-5"),
+            ({"minutes": "3000"}, "between 0 and 720 minutes", "3000"),
+            ({"minutes": "lots"}, "Write a whole number of minutes", None),
+            ({"minutes": ""}, "Write how many minutes", None),
+        ],
+    ),
+    (
         "end couple",
         "couples:end",
         None,
         {"confirm": "end"},
         [({"confirm": "nope"}, "Type the word “end”", None)],
+    ),
+    (
+        "feelings check-in",
+        "feelings:new",
+        lambda s: ["uneasy"],
+        {"feeling": "anxious", "intensity": "4", "line": "Long day", "visibility": "shared"},
+        [
+            ({"line": over(500)}, "at most 500 characters", None),
+            ({"feeling": "euphoric"}, "Pick a feeling from the wheel", "Long day"),
+            ({"feeling": "delighted"}, "Pick a feeling from the wheel", "Long day"),
+            ({"feeling": ""}, "Pick the word that fits best", "Long day"),
+            ({"intensity": "0"}, "Pick an intensity from 1 to 5", "Long day"),
+            ({"intensity": "6"}, "Pick an intensity from 1 to 5", "Long day"),
+            ({"would_like": "money"}, "Pick one of the listed ways to help", "Long day"),
+            ({"visibility": "everyone"}, "Choose to share it or keep it", "Long day"),
+            ({"line": SCRIPT, "intensity": "9"}, "Pick an intensity from 1 to 5", ESCAPED),
+        ],
+    ),
+    (
+        "check-in response",
+        "feelings:respond",
+        lambda s: [s["checkin"].pk],
+        {"reply": "hear", "body": ""},
+        [
+            ({"reply": "", "body": "  "}, "Pick a response or write a few words", None),
+            ({"reply": "", "body": over(500)}, "at most 500 characters", None),
+            ({"reply": "shrug"}, "Pick one of the listed responses", None),
+            ({"reply": "shrug", "body": SCRIPT}, "Pick one of the listed responses", ESCAPED),
+        ],
+    ),
+    (
+        "hope, dream or worry",
+        "feelings:hopes",
+        None,
+        {"kind": "dream", "body": "A cabin by a lake", "share": "now"},
+        [
+            ({"body": "   "}, "cannot be empty", None),
+            ({"body": over(1000)}, "at most 1000 characters", None),
+            ({"kind": "fear"}, "Choose a hope, a dream or a worry", "A cabin by a lake"),
+            ({"share": "maybe"}, "Choose to share it now or keep it", "A cabin by a lake"),
+            ({"body": SCRIPT, "kind": "fear"}, "Choose a hope, a dream or a worry", ESCAPED),
+        ],
+    ),
+    (
+        "hope response",
+        "feelings:hope_respond",
+        lambda s: [s["hope"].pk],
+        {"reply": "make", "body": "", "target_month": ""},
+        [
+            ({"reply": ""}, "Pick a response or write a few words", None),
+            ({"reply": "", "body": over(500)}, "at most 500 characters", None),
+            ({"reply": "shrug"}, "Pick one of the listed responses", None),
+            ({"reply": "with_you"}, "That response is for a worry", None),
+            ({"target_month": "someday"}, "Enter a month like 2027-06", None),
+            ({"reply": "", "body": SCRIPT, "target_month": "x"}, "Enter a month", ESCAPED),
+        ],
+    ),
+    (
+        "closeness check-in",
+        "feelings:closeness",
+        None,
+        {key: "3" for key in CLOSENESS_KEYS},
+        [
+            ({CLOSENESS_KEYS[0]: "0"}, "Rate this statement from 1 to 5", None),
+            ({CLOSENESS_KEYS[1]: "6"}, "Rate this statement from 1 to 5", None),
+            ({CLOSENESS_KEYS[2]: ""}, "Rate this statement from 1 to 5", None),
+        ],
     ),
     (
         "own ritual",
@@ -240,6 +332,7 @@ SINGLE_FORMS = [
 
 @pytest.fixture
 def space(couple, alice, bob):
+    from feelings import services as feelings
     from practices import services
     from reminders.services import ensure_preference
 
@@ -248,6 +341,10 @@ def space(couple, alice, bob):
         "scheduled": note(couple, alice, "Draft", deliver_at=timezone.now() + dt.timedelta(days=3)),
         "question": services.todays_question(couple),
         "date": date_night(couple, alice),
+        "checkin": feelings.check_in(couple, bob, feeling="tired", intensity=2),
+        "hope": feelings.add_hope(couple, bob, kind="dream", body="Sailing", share=True),
+        "received": note(couple, couple.partner_of(alice), "For you"),
+        "past_date": date_night(couple, alice, starts_at=timezone.now() - dt.timedelta(hours=2)),
         "learn_done": _done_item(couple, alice),
     }
 

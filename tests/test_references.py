@@ -5,7 +5,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = re.compile(r"\b(tests/[\w/]+\.py)(?:::(\w+))?")
-SOURCES = ["README.md", "DEVELOPERS.md", "Makefile", "config", "couples", "practices", "reminders"]
+SOURCES = [
+    "README.md",
+    "DEVELOPERS.md",
+    "Makefile",
+    "config",
+    "couples",
+    "practices",
+    "reminders",
+    "feelings",
+]
 
 
 def files():

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from couples import services
 from couples.models import Couple, Invitation, Membership, User
+from feelings import services as feelings
+from feelings.models import CheckIn, CheckInResponse, ClosenessAnswer, Hope, HopeResponse
 from practices import services as practices
 from practices.models import (
     Answer,
@@ -123,6 +125,21 @@ CASES = {
     "archive/<uuid:couple_id>/dates/": obj(archive(), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/": obj(archive("date"), ("get",)),
     "archive/<uuid:couple_id>/dates/<int:pk>/date.ics": obj(archive("date"), ("get",)),
+    "feelings/": PRIVATE,
+    "feelings/new/<str:core>/": Case("private", lambda s: {"core": "calm"}),
+    "feelings/history/": PRIVATE,
+    "feelings/<int:pk>/": obj(pk("checkin"), ("get",)),
+    "feelings/<int:pk>/respond/": obj(pk("checkin"), ("post",), reply="hug"),
+    "feelings/hopes/": PRIVATE,
+    "feelings/hopes/<int:pk>/share/": obj(pk("draft"), ("post",)),
+    "feelings/hopes/<int:pk>/respond/": obj(pk("hope"), ("post",), reply="more"),
+    "feelings/hopes/<int:pk>/settle/": obj(pk("hope"), ("post",)),
+    "feelings/closeness/": PRIVATE,
+    "notes/<int:pk>/thank/": obj(pk("note"), ("post",), thanks="Thank you back"),
+    "dates/<int:pk>/phones-away/": obj(pk("past_date"), ("get",)),
+    "dates/<int:pk>/phones-away/start/": obj(pk("past_date"), ("post",)),
+    "dates/<int:pk>/phones-away/stop/": obj(pk("past_date"), ("post",)),
+    "dates/<int:pk>/phones-away/minutes/": obj(pk("past_date"), minutes="30"),
     "rituals/": PRIVATE,
     "rituals/new/": PRIVATE,
     "rituals/warm-touch/": PRIVATE,
@@ -190,8 +207,16 @@ def space(couple, alice, bob):
         "question": question,
         "prompt": Prompt.objects.create(text="Ours?", tip="talk", couple=couple, author=alice),
         "date": date_night(couple, bob),
-        "past_date": date_night(couple, bob, starts_at=timezone.now() - dt.timedelta(hours=3)),
+        "past_date": date_night(
+            couple,
+            bob,
+            starts_at=timezone.now() - dt.timedelta(hours=3),
+            phones_away_since=timezone.now() - dt.timedelta(hours=2),  # a timer running
+        ),
         "invitation": invitation,
+        "checkin": feelings.check_in(couple, bob, feeling="hopeful", intensity=3),
+        "hope": feelings.add_hope(couple, bob, kind="worry", body="Work", share=True),
+        "draft": feelings.add_hope(couple, alice, kind="hope", body="Later", share=False),
         "own_ritual": own_ritual,
         "ritual_choice": ritual_choice,
         "plan": plan,
@@ -216,6 +241,11 @@ def snapshot():
         CalendarFeed,
         Nudge,
         ReminderPreference,
+        CheckIn,
+        CheckInResponse,
+        Hope,
+        HopeResponse,
+        ClosenessAnswer,
         Ritual,
         Choice,
         Moment,

@@ -1,6 +1,7 @@
 from django import template
 from django.urls import reverse
 
+from practices.services import minutes_in_words
 from practices.tips import TIPS
 
 register = template.Library()
@@ -18,3 +19,8 @@ def couple_url(context, name: str, *args) -> str:
 @register.filter
 def tip_info(key: str):
     return TIPS.get(key)
+
+
+@register.filter
+def phones_away_time(minutes: int) -> str:
+    return minutes_in_words(minutes)

@@ -78,6 +78,9 @@ def new(request: HttpRequest) -> HttpResponse:
     initial = {"timezone": request.user.timezone}
     if idea is not None:
         initial |= {"title": idea.title, "idea": idea, "notes": idea.description}
+    elif title := request.GET.get("title", "").strip():
+        # A plan started elsewhere ("Let's make it happen" on a shared dream).
+        initial["title"] = title[:120]
     form = DateNightForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from couples.access import couple_required, couple_view
 
 from .. import services
-from ..forms import NoteForm, ReactionForm
+from ..forms import NoteForm, ReactionForm, ThanksForm
 from ..models import GratitudeNote
 
 PAGE_SIZE = 20
@@ -95,10 +95,20 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     note = _get_note(request, pk)
     if request.access.writable:
         services.mark_read(note, request.user)
+    return _render_detail(request, note, ThanksForm(initial={"thanks": note.thanks}))
+
+
+def _render_detail(request: HttpRequest, note: GratitudeNote, thanks_form: ThanksForm):
     return render(
         request,
         "practices/notes/detail.html",
-        {"note": note, "reaction_form": ReactionForm(), "access": request.access},
+        {
+            "note": note,
+            "reaction_form": ReactionForm(),
+            "thanks_form": thanks_form,
+            "access": request.access,
+        },
+        status=400 if thanks_form.errors else 200,
     )
 
 
@@ -155,4 +165,23 @@ def react(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{note.author.name} will see your reaction.")
     else:
         messages.error(request, "Pick one of the reactions.")
+    return redirect("practices:note", pk=note.pk)
+
+
+@sensitive_post_parameters()
+@couple_required
+@require_POST
+def thank(request: HttpRequest, pk: int) -> HttpResponse:
+    note = _get_note(request, pk)
+    if note.recipient_id != request.user.pk:
+        raise Http404("No such note.")
+    form = ThanksForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, note, form)
+    first = not note.thanks
+    services.thank_for_note(note, request.user, form.cleaned_data["thanks"])
+    messages.success(
+        request,
+        f"{note.author.name} will see your thank-you." if first else "Your thank-you is updated.",
+    )
     return redirect("practices:note", pk=note.pk)

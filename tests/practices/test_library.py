@@ -69,7 +69,7 @@ def test_loading_again_changes_nothing(couple, alice):
         reports = load_content()
     assert [str(report) for report in reports] == [
         "prompts: version 1 already loaded",
-        "date ideas: version 1 already loaded",
+        "date ideas: version 2 already loaded",
     ]
     writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
     assert writes == []
@@ -187,7 +187,7 @@ def test_the_command_says_what_it_did():
     call_command("load_content", stdout=out)
     assert out.getvalue().splitlines() == [
         "prompts: version 1 already loaded",
-        "date ideas: version 1 already loaded",
+        "date ideas: version 2 already loaded",
         # Catalogs other apps add (practices.library.add_catalog) come after practices' own.
         "rituals: version 1 already loaded",
     ]

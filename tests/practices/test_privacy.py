@@ -36,7 +36,11 @@ def space(couple, alice, bob):
         "question": question,
         "date": date_night(couple, bob, title="Private plan"),
         "past_date": date_night(
-            couple, bob, title="Past plan", starts_at=timezone.now() - dt.timedelta(days=1)
+            couple,
+            bob,
+            title="Past plan",
+            starts_at=timezone.now() - dt.timedelta(hours=3),
+            phones_away_since=timezone.now() - dt.timedelta(hours=2),
         ),
         "prompt": Prompt.objects.create(text="Our own?", tip="talk", couple=couple),
         "couple": couple,
@@ -90,6 +94,12 @@ def object_requests(space):
         ),
         ("post", reverse("practices:date_status", args=[d.pk]), {"status": "cancelled"}),
         ("post", reverse("practices:date_reflect", args=[past.pk]), {"rating": 1}),
+        ("post", reverse("practices:note_thank", args=[n.pk]), {"thanks": "Intruder"}),
+        ("get", reverse("practices:phones_away", args=[past.pk]), {}),
+        ("post", reverse("practices:phones_away_start", args=[past.pk]), {}),
+        ("post", reverse("practices:phones_away_stop", args=[past.pk]), {}),
+        ("get", reverse("practices:phones_away_edit", args=[past.pk]), {}),
+        ("post", reverse("practices:phones_away_edit", args=[past.pk]), {"minutes": "9"}),
         *[
             ("get", reverse(f"practices:archive_{name}", args=[space["couple"].pk, *args]), {})
             for name, args in [

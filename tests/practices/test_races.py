@@ -127,3 +127,25 @@ def test_two_content_loads_at_once_load_once():
             "0 recognised from before keys)",
         ]
         assert Prompt.objects.count() == len(shipped)
+
+
+def test_both_partners_starting_and_stopping_phones_away_at_once_make_one_time(pair):
+    couple, alice, _ = pair
+    noon = dt.datetime(2027, 3, 10, 12, 0, tzinfo=dt.UTC)
+    for _ in range(ROUNDS):
+        date = date_night(couple, alice, starts_at=noon - dt.timedelta(hours=1))
+        # The clock ticks here: two timers would start microseconds apart.
+        outcomes = race(
+            lambda: services.start_phones_away(DateNight.objects.get(pk=date.pk)),  # noqa: B023
+            lambda: services.start_phones_away(DateNight.objects.get(pk=date.pk)),  # noqa: B023
+        )
+        assert failures(outcomes) == 0 and outcomes[0] == outcomes[1]
+        with time_machine.travel(outcomes[0] + dt.timedelta(minutes=40, seconds=30), tick=False):
+            outcomes = race(
+                lambda: services.stop_phones_away(DateNight.objects.get(pk=date.pk)),  # noqa: B023
+                lambda: services.stop_phones_away(DateNight.objects.get(pk=date.pk)),  # noqa: B023
+            )
+        # Whichever tap came first records the time; the other finds them already back.
+        assert sorted(outcomes, key=lambda minutes: minutes is None) == [40, None]
+        date.refresh_from_db()
+        assert (date.phones_away_minutes, date.phones_away_since) == (40, None)

@@ -65,6 +65,8 @@ def test_every_action_links_to_its_page():
         "plan_date": "/dates/new/",
         "browse_ideas": "/ideas/",
         "open_home": "/home/",
+        "feelings_checkin": "/feelings/",
+        "share_hope": "/feelings/hopes/",
         "rituals": "/rituals/",
         "learn_together": "/learn/",
     }

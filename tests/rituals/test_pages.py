@@ -39,7 +39,7 @@ def fill(couple, alice, bob, count):
 @pytest.mark.parametrize("count", [1, 30])
 @pytest.mark.parametrize(
     ("name", "limit"),
-    [("practices:home", 11), ("rituals:rituals", 10), ("rituals:learn", 5)],
+    [("practices:home", 14), ("rituals:rituals", 10), ("rituals:learn", 5)],
 )
 def test_pages_do_not_grow_with_the_data(
     couple, alice, bob, alice_client, django_assert_max_num_queries, count, name, limit

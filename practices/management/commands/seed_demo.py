@@ -43,6 +43,11 @@ NOTES = [
     "The playlist you made for the drive was perfect.",
     "I appreciate you taking care of the washing up all week.",
 ]
+THANKS = [
+    "That made my whole morning. Thank you for noticing.",
+    "I didn't know it mattered that much to you. It matters to me too.",
+    "Reading this on the bus, smiling like a fool.",
+]
 ANSWERS = [
     "Probably the slow Sunday mornings, no rush, just us.",
     "I would love to learn to cook something from your grandmother's recipes.",
@@ -102,6 +107,9 @@ class Command(BaseCommand):
                         delivered_at=when,
                         created_at=when,
                         read_at=when if days_ago > 4 else None,
+                        # Older notes have been answered with a few words back.
+                        thanks=THANKS[days_ago % 3] if days_ago > 6 else "",
+                        thanked_at=when + dt.timedelta(hours=1) if days_ago > 6 else None,
                     )
             ideas = list(DateIdea.objects.order_by("?")[:3])
             past = DateNight.objects.create(
@@ -113,6 +121,17 @@ class Command(BaseCommand):
                 timezone="Europe/London",
                 place="Home",
                 status=DateNight.Status.DONE,
+                phones_away_minutes=95,
+            )
+            DateNight.objects.create(
+                couple=couple,
+                created_by=river,
+                title=ideas[2].title,
+                idea=ideas[2],
+                starts_at=now - dt.timedelta(days=2),
+                timezone="Europe/Berlin",
+                status=DateNight.Status.DONE,
+                phones_away_minutes=50,
             )
             DateReflection.objects.create(
                 date_night=past, user=sam, rating=5, body="Let's do this again."

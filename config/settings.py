@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "practices",
     "feelings",
     "ourweek",
+    "rituals",
     "reminders",
 ]
 

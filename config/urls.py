@@ -25,4 +25,5 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
     path("metrics", reminder_views.metrics, name="metrics"),
+    path("", include("rituals.urls")),
 ]

@@ -170,3 +170,17 @@ def _apply(catalog: Catalog, items: list[dict], report: Report) -> None:
     model.objects.bulk_create(new)
     model.objects.bulk_update(changed.values(), sorted(fields), batch_size=200)
     report.added = len(new)
+
+
+# Catalogs shipped by the apps built on practices (rituals, ...), each with its own folder.
+# Each app adds its own from AppConfig.ready, so practices never imports them;
+# `manage.py load_content` and the test fixtures load them after the catalogs above.
+ADDED: dict[str, tuple[Catalog, Path]] = {}
+
+
+def add_catalog(catalog: Catalog, folder: Path) -> None:
+    ADDED[catalog.name] = (catalog, folder)
+
+
+def load_added_content(*, force: bool = False) -> list[Report]:
+    return [_load(catalog, folder / catalog.filename, force) for catalog, folder in ADDED.values()]

@@ -15,6 +15,7 @@ class RemindersConfig(AppConfig):
         from feelings.signals import checkin_asks
         from ourweek.signals import weekly_time_changed
         from practices.signals import note_delivered
+        from rituals.signals import thinking_sent
 
         # renderers and invitations register their email builders; tasks registers the
         # send task that outbox.enqueue_send finds by name, in the web process too.
@@ -44,3 +45,4 @@ class RemindersConfig(AppConfig):
 
         # Hidden until static/js/pwa.js finds the browser can install Kindling.
         add_home_card(HomeCard("install", "reminders/install_card.html", lambda *args: True, 900))
+        thinking_sent.connect(receivers.queue_thinking_alert, dispatch_uid="reminders-thinking")

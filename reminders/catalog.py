@@ -28,6 +28,8 @@ ACTION_URLS = {
     "open_home": "practices:home",
     "feelings_checkin": "feelings:checkin",
     "share_hope": "feelings:hopes",
+    "rituals": "rituals:rituals",
+    "learn_together": "rituals:learn",
 }
 
 # A boosted tip goes ahead of the rotation, unless the person heard about it this recently:

@@ -392,3 +392,29 @@ def queue_monthly_checkins(now: dt.datetime) -> list[int]:
     ids = _pending_ids(rows)
     enqueue_send(ids)
     return ids
+
+
+def queue_thinking_alert(thinking) -> list[int]:
+    """Queue the recipient's email for a "thinking of you" (rituals.ThinkingOfYou), if
+    they allow it. Called inside the transaction that records the signal; the app already
+    holds a sender to three a day, so no further limit is needed here."""
+    wants = (
+        ReminderPreference.objects.filter(
+            user_id=thinking.recipient_id, thinking_alerts=True, user__is_active=True
+        )
+        .filter(verified_email())
+        .exists()
+    )
+    if not wants:
+        return []
+    row = Nudge(
+        user_id=thinking.recipient_id,
+        kind=Nudge.Kind.THINKING,
+        tip=Tip.PHYSICAL,
+        slot=thinking.sent_at,
+        object_id=thinking.pk,
+    )
+    Nudge.objects.bulk_create([row], ignore_conflicts=True)
+    ids = _pending_ids([row])
+    enqueue_send(ids)
+    return ids

@@ -226,6 +226,7 @@ UNSUBSCRIBE_FIELDS = {
     Nudge.Kind.CHECKIN: "checkin_alerts",
     Nudge.Kind.MONTHLY: "monthly_checkin",
     Nudge.Kind.WEEKLY: "weekly_checkin",
+    Nudge.Kind.THINKING: "thinking_alerts",
 }
 
 

@@ -35,3 +35,7 @@ def queue_checkin_alert(sender, checkin, **kwargs) -> None:
 
 def reschedule_weekly_invitation(sender, weekly_time, **kwargs) -> None:
     weekly.reschedule(weekly_time)
+
+
+def queue_thinking_alert(sender, thinking, **kwargs) -> None:
+    dispatch.queue_thinking_alert(thinking)

@@ -20,6 +20,7 @@ from practices.calendar import ics_for_dates
 from practices.models import DateNight, GratitudeNote
 from practices.stats import balance
 from practices.tips import TIPS
+from rituals.models import ThinkingOfYou
 
 from . import catalog
 from .emails import make_message
@@ -240,4 +241,19 @@ def render_monthly(nudge: Nudge, batch: Batch) -> EmailMessage | None:
         nudge,
         "monthly-checkin",
         {"partner": partner, "month": month, "closeness_url": page_url("feelings:closeness")},
+    )
+
+
+@renderer(Nudge.Kind.THINKING)
+def render_thinking(nudge: Nudge, batch: Batch) -> EmailMessage | None:
+    couple, partner = batch.couple_and_partner(nudge.user_id)
+    if _still_wanted(nudge) is None or partner is None:
+        return None
+    signal = ThinkingOfYou.objects.filter(
+        pk=nudge.object_id, recipient_id=nudge.user_id, couple=couple
+    ).first()
+    if signal is None:
+        return None
+    return reminder_message(
+        nudge, "thinking", {"partner": partner, "home_url": page_url("practices:home")}
     )

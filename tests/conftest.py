@@ -23,10 +23,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The shipped prompts and date ideas, loaded as on a real install (`manage.py
     load_content` after migrating). Transactional tests empty every table when they end;
     pytest-django runs them last, and those that need the library load it again."""
-    from practices.library import load_content
+    from practices.library import load_added_content, load_content
 
     with django_db_blocker.unblock():
         load_content()
+        load_added_content()
 
 
 @pytest.fixture
@@ -34,9 +35,10 @@ def shipped_library(transactional_db) -> None:
     """For transactional tests: the tests before them emptied every table, the library
     included. (Not serialized_rollback: its snapshot is taken before the library loads,
     and it clashes with the content types a flush recreates.)"""
-    from practices.library import load_content
+    from practices.library import load_added_content, load_content
 
     load_content()
+    load_added_content()
 
 
 @pytest.fixture(autouse=True)

@@ -286,6 +286,42 @@ FORMS = [
             ({CLOSENESS_KEYS[2]: ""}, "Rate this statement from 1 to 5", None),
         ],
     ),
+    (
+        "own ritual",
+        "rituals:new",
+        None,
+        {"title": "Tea on the step", "why": "Calm", "tip": "physical"},
+        [
+            ({"title": "  "}, "cannot be empty", None),
+            ({"title": over(120)}, "at most 120 characters", None),
+            ({"why": over(200)}, "at most 200 characters", "Tea on the step"),
+            ({"tip": "cuddles"}, "Pick one of the five tips", "Tea on the step"),
+            ({"title": SCRIPT, "tip": "cuddles"}, "Pick one of the five tips", ESCAPED),
+        ],
+    ),
+    (
+        "learn-together item",
+        "rituals:learn",
+        None,
+        {"title": "Tango", "target_month": "2027-05"},
+        [
+            ({"title": ""}, "cannot be empty", None),
+            ({"title": over(120)}, "at most 120 characters", None),
+            ({"target_month": "2027-13"}, "Enter a month like 2027-03", "Tango"),
+            ({"target_month": "1999-01"}, "within the next ten years", "Tango"),
+            ({"title": SCRIPT, "target_month": "soon"}, "Enter a month like", ESCAPED),
+        ],
+    ),
+    (
+        "learn-together reflection",
+        "rituals:learn_reflect",
+        lambda s: [s["learn_done"].pk],
+        {"body": "We laughed a lot"},
+        [
+            ({"body": " "}, "cannot be empty", None),
+            ({"body": over(1000)}, "at most 1000 characters", None),
+        ],
+    ),
 ]
 
 
@@ -366,6 +402,7 @@ def space(couple, alice, bob):
         "received": note(couple, couple.partner_of(alice), "For you"),
         "past_date": date_night(couple, alice, starts_at=timezone.now() - dt.timedelta(hours=2)),
         "week": _week_on_step_3(couple),
+        "learn_done": _done_item(couple, alice),
     }
 
 
@@ -376,6 +413,14 @@ def _week_on_step_3(couple):
     week = services.start_week(couple)
     Week.objects.filter(pk=week.pk).update(step=3)
     return week
+
+
+def _done_item(couple, alice):
+    from rituals import services
+
+    item = services.add_item(couple, alice, "Dumplings", None)
+    services.set_status(item, "done")
+    return item
 
 
 CASES = [
@@ -465,5 +510,48 @@ def test_a_bad_push_subscription_is_refused_and_saves_nothing(space, alice_clien
     )
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
+    assert SCRIPT not in response.text
+    assert snapshot() == before
+
+
+def test_rituals_refuse_unknown_and_other_couples_ids_and_a_fourth_thinking_of_you(
+    couple, alice, bob, alice_client, charlie
+):
+    from rituals import services
+    from rituals.models import Ritual
+    from tests.factories import UserFactory, link
+
+    other = link(charlie, UserFactory())
+    theirs = Ritual.objects.create(couple=other, author=charlie, title="Theirs")
+    choice = services.propose(other, charlie, theirs)
+    before = snapshot()
+    for name, pk in (
+        ("rituals:propose", 999999),
+        ("rituals:done", 999999),
+        ("rituals:propose", theirs.pk),
+        ("rituals:done", theirs.pk),
+        ("rituals:accept", choice.pk),
+        ("rituals:retire", choice.pk),
+    ):
+        assert alice_client.post(reverse(name, args=[pk])).status_code == 404, name
+    assert snapshot() == before
+
+    for _ in range(3):
+        services.send_thinking(couple, alice, bob)
+    before = snapshot()
+    response = alice_client.post(reverse("rituals:thinking"), follow=True)
+    assert "You have sent three today" in response.text
+    assert snapshot() == before
+
+
+def test_a_bad_learn_status_changes_nothing(couple, alice, alice_client):
+    from rituals import services
+
+    item = services.add_item(couple, alice, "Tango", None)
+    before = snapshot()
+    response = alice_client.post(
+        reverse("rituals:learn_status", args=[item.pk]), {"status": SCRIPT}, follow=True
+    )
+    assert "Pick someday, started or done." in response.text
     assert SCRIPT not in response.text
     assert snapshot() == before

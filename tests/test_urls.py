@@ -28,6 +28,17 @@ from practices.models import (
     Prompt,
 )
 from reminders.models import Nudge, PushSubscription, ReminderPreference
+from rituals import services as rituals
+from rituals.models import (
+    Choice,
+    LearnItem,
+    LearnReflection,
+    Moment,
+    Ritual,
+    ThinkingOfYou,
+    WarmMoment,
+    WarmTouchPlan,
+)
 from tests.conftest import client_for
 from tests.factories import UserFactory, date_night, link, note
 
@@ -152,6 +163,21 @@ CASES = {
     "reminders/devices/<int:pk>/remove/": obj(pk("device"), ("post",)),
     # staff or a bearer token (tests/reminders/test_metrics.py); everyone else gets 404
     "metrics": Case("token", lambda s: {}, ("get",)),
+    "rituals/": PRIVATE,
+    "rituals/new/": PRIVATE,
+    "rituals/warm-touch/": PRIVATE,
+    "thinking-of-you/": PRIVATE,
+    "learn/": PRIVATE,
+    "rituals/<int:pk>/propose/": obj(pk("own_ritual"), ("post",)),
+    "rituals/<int:pk>/done/": obj(pk("own_ritual"), ("post",)),
+    "rituals/chosen/<int:pk>/accept/": obj(pk("ritual_choice"), ("post",)),
+    "rituals/chosen/<int:pk>/retire/": obj(pk("ritual_choice"), ("post",)),
+    "rituals/warm-touch/<int:pk>/accept/": obj(pk("plan"), ("post",)),
+    "rituals/warm-touch/<int:pk>/stop/": obj(pk("plan"), ("post",)),
+    "rituals/warm-touch/<int:pk>/moment/": obj(pk("plan"), ("post",)),
+    "learn/<int:pk>/": obj(pk("learn_item"), ("get",)),
+    "learn/<int:pk>/status/": obj(pk("learn_item"), ("post",), status="done"),
+    "learn/<int:pk>/reflect/": obj(pk("learn_item"), ("post",), body="intruder"),
 }
 # allauth's own pages (sign-up, login, password reset, email confirmation, 2FA) decide
 # for themselves; the admin sends everyone through allauth's login.
@@ -194,6 +220,11 @@ def space(couple, alice, bob):
     invitation, _ = services.invite_by_link(UserFactory())
     week = ourweek.start_week(couple)
     ourweek.write_lines(week, 1, alice, {alice: "Thank you"})
+    own_ritual = Ritual.objects.create(couple=couple, author=alice, title="Ours", tip="physical")
+    ritual_choice = rituals.propose(couple, bob, own_ritual)
+    rituals.accept(ritual_choice, alice)
+    plan = rituals.propose_plan(couple, alice)
+    rituals.accept_plan(plan, bob, couple.local_today())
     return {
         "week": week,
         "wish": Wish.objects.create(week=week, couple=couple, author=alice, body="Tea", tip="talk"),
@@ -216,6 +247,10 @@ def space(couple, alice, bob):
         "device": PushSubscription.objects.create(
             user=alice, endpoint="https://push.example.org/alice", p256dh="k", auth="a"
         ),
+        "own_ritual": own_ritual,
+        "ritual_choice": ritual_choice,
+        "plan": plan,
+        "learn_item": rituals.add_item(couple, bob, "Tango", None),
     }
 
 
@@ -246,6 +281,14 @@ def snapshot():
         Line,
         Wish,
         PushSubscription,
+        Ritual,
+        Choice,
+        Moment,
+        WarmTouchPlan,
+        WarmMoment,
+        ThinkingOfYou,
+        LearnItem,
+        LearnReflection,
     ):
         # .values(), not model_to_dict: every column, the non-editable ones included.
         state += [(model.__name__, row) for row in model.objects.order_by("pk").values()]

@@ -68,9 +68,10 @@ def _shipped_library(transactional_db) -> None:
 
     Not serialized_rollback: Django restores from the connection that set the database up,
     and under Playwright the test thread gets a different connection object."""
-    from practices.library import load_content
+    from practices.library import load_added_content, load_content
 
     load_content()
+    load_added_content()
 
 
 @pytest.fixture(params=list(VIEWPORTS))

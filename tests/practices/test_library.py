@@ -194,6 +194,8 @@ def test_the_command_says_what_it_did():
     assert out.getvalue().splitlines() == [
         f"prompts: version {shipped_version('prompts.json')} already loaded",
         f"date ideas: version {shipped_version('date_ideas.json')} already loaded",
+        # Catalogs other apps add (practices.library.add_catalog) come after practices' own.
+        "rituals: version 1 already loaded",
     ]
 
 

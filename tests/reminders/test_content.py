@@ -67,6 +67,8 @@ def test_every_action_links_to_its_page():
         "open_home": "/home/",
         "feelings_checkin": "/feelings/",
         "share_hope": "/feelings/hopes/",
+        "rituals": "/rituals/",
+        "learn_together": "/learn/",
     }
 
 

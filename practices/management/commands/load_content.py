@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from practices.library import CONTENT, load_content
+from practices.library import CONTENT, load_added_content, load_content
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force: bool = False, content_dir: Path = CONTENT, **options):
-        for report in load_content(content_dir, force=force):
+        for report in [*load_content(content_dir, force=force), *load_added_content(force=force)]:
             if report.refused:
                 self.stderr.write(self.style.WARNING(str(report)))
             elif options["verbosity"] > 0:

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class RitualsConfig(AppConfig):
+    name = "rituals"
+    verbose_name = "Rituals and learning together"
+
+    def ready(self) -> None:
+        from couples import privacy as couples_privacy
+        from practices import library as practices_library
+
+        from . import home, library, privacy
+
+        couples_privacy.register(privacy)
+        practices_library.add_catalog(library.CATALOG, library.CONTENT)
+        home.register()

@@ -248,7 +248,9 @@ def discover() -> dict[type[models.Model], str]:
     direct = [m for m in apps.get_models() if m._meta.proxy is False and _couple_fk(m)]
     found.update({m: "couple_id" for m in direct})
     for model in apps.get_models():
-        if model in found or model._meta.proxy:
+        # A person is watched on their own terms (_on_user_save: their couples, for the
+        # fields a partner sees), not through the invitation they may be holding.
+        if model in found or model._meta.proxy or model is User:
             continue
         for field in model._meta.concrete_fields:
             if isinstance(field, models.ForeignKey) and field.related_model in direct:

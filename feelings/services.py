@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from couples.models import Couple, User
 from practices import services as practices
-from practices.models import Prompt
+from practices.models import DailyQuestion, Prompt
 from practices.tips import Tip
 
 from . import closeness
@@ -201,8 +201,16 @@ def respond_to_hope(
     if reply == HopeResponse.Reply.MAKE and hope.is_worry:
         raise FeelingsError("That response is for a hope or a dream.")
     on_today = False
+    question = (
+        practices.todays_question(couple, today) if reply == HopeResponse.Reply.MORE else None
+    )
     try:
         with transaction.atomic():
+            if question is not None:
+                # The question's row lock first, as answering and swapping take it: every
+                # write below bumps the couple's version (its row lock), and taking the two
+                # the other way round would deadlock with a partner answering right now.
+                DailyQuestion.objects.select_for_update().filter(pk=question.pk).first()
             response = HopeResponse.objects.create(
                 couple=couple,
                 hope=hope,
@@ -221,7 +229,6 @@ def respond_to_hope(
                 )
                 response.prompt = prompt
                 response.save(update_fields=["prompt"])
-                question = practices.todays_question(couple, today)
                 try:
                     with transaction.atomic():
                         practices.pick_question(question, prompt)

@@ -379,18 +379,33 @@ def queue_monthly_checkins(now: dt.datetime) -> list[int]:
         .select_related("user")
         .only("user_id", "send_time", "user__timezone")
     )
-    rows = []
+    due = []
     for pref in prefs:
         slot = monthly_slot(now, pref.user.tzinfo, pref.send_time)
         if slot <= now < slot + MONTHLY_LATE_AFTER:
-            rows.append(
-                Nudge(user_id=pref.user_id, kind=Nudge.Kind.MONTHLY, tip=Tip.FEELINGS, slot=slot)
-            )
+            due.append((pref, slot))
+    if not due:
+        return []
+    # The slot moves with the person's nudge time and zone: someone who changes either
+    # after this month's reminder went must not get a second one under a new slot.
+    reminded = set(
+        Nudge.objects.filter(
+            kind=Nudge.Kind.MONTHLY,
+            user_id__in=[pref.user_id for pref, _ in due],
+            slot__gt=now - MONTHLY_LATE_AFTER - dt.timedelta(days=1),
+        ).values_list("user_id", flat=True)
+    )
+    rows = [
+        Nudge(user_id=pref.user_id, kind=Nudge.Kind.MONTHLY, tip=Tip.FEELINGS, slot=slot)
+        for pref, slot in due
+        if pref.user_id not in reminded
+    ]
     if not rows:
         return []
-    Nudge.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = _pending_ids(rows)
-    enqueue_send(ids)
+    with transaction.atomic():
+        Nudge.objects.bulk_create(rows, ignore_conflicts=True)
+        ids = _pending_ids(rows)
+        enqueue_send(ids)
     return ids
 
 

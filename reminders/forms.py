@@ -62,6 +62,8 @@ class ReminderPreferenceForm(forms.ModelForm):
             "weekly_checkin",
             "monthly_checkin",
         ]
+        # The same switch lets the words of a partner's check-in into its alert.
+        labels = {"note_text_in_email": "include the words of notes and check-ins in alerts"}
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -217,6 +217,14 @@ class Nudge(models.Model):
         return f"{self.get_kind_display()} for user {self.user_id} at {self.slot:%Y-%m-%d %H:%M}"
 
 
+def kind_plural(kind: str) -> str:
+    """What the emails of a kind are called in a sentence: "note alerts", "thinking-of-you
+    alerts" (the footers and the unsubscribe pages)."""
+    if kind == Nudge.Kind.THINKING:
+        return "thinking-of-you alerts"
+    return Nudge.Kind(kind).label.lower() + "s"
+
+
 # The preference switch that the unsubscribe link of each kind of email turns off.
 UNSUBSCRIBE_FIELDS = {
     Nudge.Kind.NUDGE: "nudges_enabled",

@@ -24,7 +24,7 @@ from rituals.models import ThinkingOfYou
 
 from . import catalog
 from .emails import make_message
-from .models import Nudge, ReminderPreference
+from .models import Nudge, ReminderPreference, kind_plural
 from .outbox import Batch, PermanentFailure, renderer
 from .tokens import make_token
 
@@ -56,7 +56,7 @@ def reminder_message(nudge: Nudge, name: str, ctx: dict) -> EmailMessage:
         "user": nudge.user,
         "settings_url": site_url("reminders:settings"),
         "unsubscribe_url": link,
-        "kind_label": nudge.get_kind_display().lower(),
+        "kind_label": kind_plural(nudge.kind),
         **ctx,
     }
     headers = {
@@ -154,6 +154,17 @@ def render_date(nudge: Nudge, batch: Batch) -> EmailMessage | None:
     return message
 
 
+def _week_finished(couple, instant: dt.datetime) -> bool:
+    """Whether the couple already finished the week (Monday to Sunday, their zone) holding
+    `instant`."""
+    local_day = instant.astimezone(couple.tzinfo).date()
+    return Week.objects.filter(
+        couple=couple,
+        starts_on=local_day - dt.timedelta(days=local_day.weekday()),
+        finished_at__isnull=False,
+    ).exists()
+
+
 @renderer(Nudge.Kind.DIGEST)
 def render_digest(nudge: Nudge, batch: Batch) -> EmailMessage | None:
     couple, partner = batch.couple_and_partner(nudge.user_id)
@@ -161,12 +172,7 @@ def render_digest(nudge: Nudge, batch: Batch) -> EmailMessage | None:
         return None
     week = balance(couple, nudge.slot - dt.timedelta(days=7), nudge.slot)
     # Our week's check-in, while this week's is still to come (or open).
-    local_day = nudge.slot.astimezone(couple.tzinfo).date()
-    checkin_due = not Week.objects.filter(
-        couple=couple,
-        starts_on=local_day - dt.timedelta(days=local_day.weekday()),
-        finished_at__isnull=False,
-    ).exists()
+    checkin_due = not _week_finished(couple, nudge.slot)
     bars = [
         {"tip": tip, "count": count, "percent": percent, "colour": TIP_COLOURS[tip.key]}
         for tip, count, percent in week.bars()
@@ -190,6 +196,8 @@ def render_weekly(nudge: Nudge, batch: Batch) -> EmailMessage | None:
     couple, partner = batch.couple_and_partner(nudge.user_id)
     if _still_wanted(nudge) is None or partner is None:
         return None
+    if _week_finished(couple, nudge.slot):
+        return None  # they met earlier in the week: no invitation to what is done
     when = WeeklyTime.objects.filter(couple=couple).first()
     return reminder_message(
         nudge,

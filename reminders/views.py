@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import health, services
 from .forms import PauseForm, ReminderPreferenceForm
-from .models import UNSUBSCRIBE_FIELDS, Nudge, ReminderPreference
+from .models import UNSUBSCRIBE_FIELDS, ReminderPreference, kind_plural
 from .tokens import BadToken, LinkClaim, read_token
 
 BAD_LINK = {
@@ -104,7 +104,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     claim, problem = _claim_or_problem("unsubscribe", token)
     if claim is None or claim.kind not in UNSUBSCRIBE_FIELDS:
         return _link_problem(request, problem or "invalid")
-    label = Nudge.Kind(claim.kind).label.lower()
+    label = kind_plural(claim.kind)
     if request.method == "POST":
         everything = request.POST.get("scope") == "all"
         services.unsubscribe(claim, everything=everything)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from couples import versions
-from couples.models import Couple
+from couples.models import Couple, User
 from practices import hub, services, tasks
 from practices.models import (
     Answer,
@@ -61,6 +61,9 @@ def test_every_model_with_a_couple_key_is_watched_without_registering():
     assert versions.WATCHED[Answer] == "question__couple_id"
     assert versions.WATCHED[DateReflection] == "date_night__couple_id"
     assert versions.WATCHED[Couple] == "pk"
+    # A person holding an invitation is not one step from its couple: logging in must not
+    # throw away the inviter's cached pages (their own couples bump on their own edits).
+    assert User not in versions.WATCHED
 
 
 @pytest.mark.parametrize(

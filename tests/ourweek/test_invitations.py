@@ -54,6 +54,16 @@ def test_both_partners_are_invited_once_at_the_weekly_time(prefs, invite, mailou
     assert WeeklyTime.objects.get(couple=couple).invite_at == SUNDAY_1900 + dt.timedelta(days=7)
 
 
+def test_a_week_already_finished_gets_no_invitation(prefs, invite, mailoutbox, couple, alice):
+    invite(SUNDAY_1900 - dt.timedelta(days=3))
+    week = services.start_week(couple, today=dt.date(2027, 3, 11))  # the Thursday before
+    Week.objects.filter(pk=week.pk).update(step=Week.Step.TIME_TOGETHER)  # the rest skipped
+    assert services.finish_week(week, alice)
+    invite(SUNDAY_1900)
+    assert weekly_mail(mailoutbox) == []
+    assert set(Nudge.objects.filter(kind="weekly").values_list("status", flat=True)) == {"skipped"}
+
+
 def test_moving_the_time_later_the_same_week_sends_no_second_invitation(
     prefs, invite, mailoutbox, couple, bob, time_machine
 ):

@@ -135,6 +135,20 @@ def test_the_monthly_reminder_goes_once_per_person_when_the_month_opens(
     assert "answered" not in message.body.replace("both answered", "")
 
 
+def test_moving_the_nudge_time_after_the_monthly_reminder_sends_no_second_one(
+    prefs, couple, alice, bob, send_now, mailoutbox
+):
+    from reminders.dispatch import queue_monthly_checkins
+
+    ReminderPreference.objects.exclude(user=alice).update(monthly_checkin=False)
+    with send_now():
+        queue_monthly_checkins(utc(2027, 2, 1, 19, 5))  # 19:00 London: sent
+        ReminderPreference.objects.filter(user=alice).update(send_time=dt.time(8, 0))
+        # The next day, 08:00 on the 1st is a new slot still inside the three days.
+        assert queue_monthly_checkins(utc(2027, 2, 2, 9, 0)) == []
+    assert [m.to for m in mailoutbox] == [[alice.email]]
+
+
 def test_no_monthly_reminder_when_switched_off_or_found_days_late(
     prefs, couple, alice, bob, send_now, mailoutbox
 ):

@@ -74,7 +74,8 @@ def test_the_settings_page_labels_every_field_and_needs_no_inline_code(
 
 def test_the_settings_page_says_plainly_that_note_alerts_leave_the_words_out(prefs, alice_client):
     page = alice_client.get("/reminders/").text
-    assert "the email only says that a note is waiting, never what it says" in page
+    assert "an alert only says that a note (or a check-in asking for something) is waiting" in page
+    assert "include the words of notes and check-ins in alerts" in page
     assert 'name="note_text_in_email"' in page
     assert not re.search(r'<input[^>]*name="note_text_in_email"[^>]*checked', page)
 

@@ -256,6 +256,9 @@ class Outcome:
     skipped: list[int] = field(default_factory=list)
     retry: dict[int, str] = field(default_factory=dict)
     failed: dict[int, str] = field(default_factory=dict)
+    # Push rows that could not be delivered (skipped or failed): once written down, the
+    # email their person skipped for them goes out after all (push.fall_back_to_email).
+    undelivered: dict[int, Nudge] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.sent) + len(self.skipped) + len(self.retry) + len(self.failed)
@@ -289,6 +292,7 @@ def deliver(
     held = set(mine.ids)
     outcome = Outcome()
     retried: list[int] = []
+    emails: list[int] = []  # push-only emails brought back, sent once the batch is done
     # On the wall clock, like the lease itself and the sweeper reading it.
     group_time = lease_length() / 3
     renewed_at = timezone.now()
@@ -297,7 +301,7 @@ def deliver(
     try:
         for nudge in nudges:
             if len(outcome) >= SETTLE_EVERY or timezone.now() - renewed_at >= group_time:
-                retried += _settle(mine.token, outcome, held, retry_in)
+                retried += _settle(mine.token, outcome, held, retry_in, emails)
                 if not renew(mine.token, held):
                     log.warning("lost the lease on %d emails; another task sends them", len(held))
                     break
@@ -307,6 +311,8 @@ def deliver(
                     session = session or requests.Session()
                     result = push_one(nudge, batch, session)
                     (outcome.sent if result == "sent" else outcome.skipped).append(nudge.pk)
+                    if result == UNDELIVERED:
+                        outcome.undelivered[nudge.pk] = nudge
                     continue
                 message = RENDERERS[nudge.kind](nudge, batch)
                 if message is None:
@@ -321,6 +327,8 @@ def deliver(
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"[:500]
                 log.warning("email %s (%s) failed: %s", nudge.pk, nudge.kind, type(exc).__name__)
+                if nudge.channel == Nudge.Channel.PUSH and (is_permanent(exc) or give_up):
+                    outcome.undelivered[nudge.pk] = nudge
                 if is_permanent(exc):
                     outcome.failed[nudge.pk] = error
                     continue
@@ -334,7 +342,10 @@ def deliver(
         _close_quietly(connection)
         if session is not None:
             session.close()
-        retried += _settle(mine.token, outcome, held, retry_in)
+        retried += _settle(mine.token, outcome, held, retry_in, emails)
+    # The usual path: a task per batch; the rows are pending, so requeue_lost would also
+    # find them, should this task die first.
+    _enqueue(emails)
     return retried
 
 
@@ -352,20 +363,26 @@ def render_push(nudge: Nudge, batch: Batch) -> push.PushMessage | None:
     return push.PushMessage(
         title=spec.title.format(partner=partner.name if partner else "Your partner"),
         line=spec.line,
-        url=site_url(spec.url_name),
+        url=spec.url(nudge),
     )
 
 
+UNDELIVERED = "undelivered"
+
+
 def push_one(nudge: Nudge, batch: Batch, session: requests.Session) -> str:
-    """Send a push row to the person's devices: "sent" or "skipped", or it raises."""
+    """Send a push row to the person's devices: "sent", "skipped" (it should no longer go
+    out), UNDELIVERED (skipped too, but it should have: no device, every device gone, or
+    push switched off), or it raises."""
     devices = batch.devices(nudge.user_id)
     if not devices or not settings.PUSH_ENABLED:
-        return "skipped"
+        return UNDELIVERED
     message = render_push(nudge, batch)
     if message is None:
         return "skipped"
     topic = f"kindling-{nudge.pk}"
-    return push.settle_row(push.send_to_devices(message, devices, session, topic))
+    result = push.settle_row(push.send_to_devices(message, devices, session, topic))
+    return UNDELIVERED if result == "skipped" else result
 
 
 def _close_quietly(connection) -> None:
@@ -376,10 +393,15 @@ def _close_quietly(connection) -> None:
 
 
 def _settle(
-    token: uuid.UUID, outcome: Outcome, held: set[int], retry_in: dt.timedelta
+    token: uuid.UUID,
+    outcome: Outcome,
+    held: set[int],
+    retry_in: dt.timedelta,
+    emails: list[int],
 ) -> list[int]:
     """Write down what happened to each row, each UPDATE conditional on still holding
-    the claim, and forget it. Returns the rows that went back to pending for a retry."""
+    the claim, and forget it. Returns the rows that went back to pending for a retry;
+    adds to `emails` the push-only emails brought back for undelivered push rows."""
     now = timezone.now()
     mine = Nudge.objects.filter(claim_token=token, status=Nudge.Status.SENDING)
     released = {"claim_token": None, "lease_until": None}
@@ -389,12 +411,21 @@ def _settle(
                 status=Nudge.Status.SENT, sent_at=now, error="", **released
             )
         )
-    if outcome.skipped:
+    skipped = [pk for pk in outcome.skipped if pk not in outcome.undelivered]
+    if skipped:
         _persist(
-            lambda: mine.filter(pk__in=outcome.skipped).update(
-                status=Nudge.Status.SKIPPED, **released
-            )
+            lambda: mine.filter(pk__in=skipped).update(status=Nudge.Status.SKIPPED, **released)
         )
+    # One by one (they are few), so an email is brought back only for a push row this task
+    # still held and has written down.
+    written: list[Nudge] = [
+        row
+        for pk, row in outcome.undelivered.items()
+        if pk in outcome.skipped
+        and _persist(
+            lambda pk=pk: mine.filter(pk=pk).update(status=Nudge.Status.SKIPPED, **released)
+        )
+    ]
     retried = [
         pk
         for pk, error in outcome.retry.items()
@@ -406,16 +437,23 @@ def _settle(
         )
     ]
     for pk, error in outcome.failed.items():
-        _persist(
+        failed = _persist(
             lambda pk=pk, error=error: mine.filter(pk=pk).update(
                 status=Nudge.Status.FAILED, error=error, **released
             )
         )
+        if failed and pk in outcome.undelivered:
+            written.append(outcome.undelivered[pk])
+    for row in written:
+        email = _persist(lambda row=row: push.fall_back_to_email(row) or 0)
+        if email:
+            emails.append(email)
     held.difference_update(outcome.sent, outcome.skipped, outcome.retry, outcome.failed)
     outcome.sent.clear()
     outcome.skipped.clear()
     outcome.retry.clear()
     outcome.failed.clear()
+    outcome.undelivered.clear()
     return retried
 
 

@@ -7,8 +7,12 @@ own. The worker sends a push row to each of the person's devices through the bro
 push service, encrypted for that device (RFC 8291, aes128gcm) and signed with our VAPID
 key (RFC 8292), both done by pywebpush.
 
-A notification carries a title, one short line and the URL to open: never more, since it
-shows on a lock screen. A kind's text comes from its push renderer (PUSH_RENDERERS), or
+An email skipped because its person wanted that kind by push only goes out after all when
+its push twin cannot be delivered (no device left, push switched off, or the row failed):
+see fall_back_to_email.
+
+A notification carries a title, one short line, the URL to open and a tag naming the row
+(so one message never replaces another): never more, since it shows on a lock screen. A kind's text comes from its push renderer (PUSH_RENDERERS), or
 else from its small spec (PUSH_SPECS), or else from FALLBACK.
 """
 
@@ -31,6 +35,8 @@ from django.utils import timezone
 from py_vapid import Vapid
 from pywebpush import WebPusher
 
+from couples.links import site_url
+
 from .models import PUSH_DEFAULTS, Nudge, PushSubscription, channels_for
 
 if TYPE_CHECKING:
@@ -45,6 +51,9 @@ LINE_LENGTH = 120
 # A VAPID token is valid for at most 24 hours (RFC 8292); ours for 12, re-signed after 11.
 TOKEN_HOURS = 12
 PUSH_ONLY = "sent as a push notification only"
+# The error left on a push-only email row that went out after all, because its push twin
+# could not be delivered: it also keeps that row from being brought back twice.
+PUSH_FELL_BACK = "push could not deliver it; sent by email instead"
 
 
 @dataclass(frozen=True)
@@ -53,29 +62,51 @@ class PushMessage:
     line: str
     url: str
 
-    def payload(self) -> str:
+    def payload(self, tag: str) -> str:
+        """The JSON the service worker shows. `tag` names the row (its topic): a resend of
+        the same row replaces its notification, a message of another row never does."""
         line = self.line if len(self.line) <= LINE_LENGTH else self.line[: LINE_LENGTH - 1] + "…"
-        return json.dumps({"title": self.title, "body": line, "url": self.url})
+        return json.dumps({"title": self.title, "body": line, "url": self.url, "tag": tag})
 
 
 @dataclass(frozen=True)
 class PushSpec:
     """The notification for a kind with no push renderer of its own. `title` may name
-    the partner as {partner}; `url_name` is a URL name without arguments."""
+    the partner as {partner}; `url_name` is a URL name without arguments, and
+    `object_url_name`, when given, a URL name taking the row's object id (the item the
+    message is about), used whenever the row has one."""
 
     title: str
     line: str
     url_name: str = "practices:home"
+    object_url_name: str = ""
+
+    def url(self, nudge: Nudge) -> str:
+        if self.object_url_name and nudge.object_id:  # 0 when the row has none
+            return site_url(self.object_url_name, nudge.object_id)
+        return site_url(self.url_name)
 
 
 # (nudge, outbox.Batch) -> the notification, or None when it should no longer go out.
 PushRenderer = Callable[[Nudge, Any], PushMessage | None]
 PUSH_RENDERERS: dict[str, PushRenderer] = {}
 PUSH_SPECS: dict[str, PushSpec] = {
-    Nudge.Kind.CHECKIN: PushSpec("{partner} shared a check-in", "Open Kindling to see it."),
+    # A check-in alert's object is the check-in.
+    Nudge.Kind.CHECKIN: PushSpec(
+        "{partner} shared a check-in",
+        "Open Kindling to see it.",
+        url_name="feelings:history",
+        object_url_name="feelings:detail",
+    ),
     Nudge.Kind.THINKING: PushSpec("{partner} is thinking of you", "Open Kindling to see it."),
-    Nudge.Kind.WEEKLY: PushSpec("Your weekly check-in", "A few minutes together, when it suits."),
-    Nudge.Kind.MONTHLY: PushSpec("This month's check-in is open", "Open Kindling when you like."),
+    Nudge.Kind.WEEKLY: PushSpec(
+        "Your weekly check-in", "A few minutes together, when it suits.", url_name="ourweek:index"
+    ),
+    Nudge.Kind.MONTHLY: PushSpec(
+        "This month's check-in is open",
+        "Open Kindling when you like.",
+        url_name="feelings:closeness",
+    ),
 }
 FALLBACK = PushSpec("Kindling", "Something new is waiting for you.")
 
@@ -144,6 +175,29 @@ def add_push_twins(email_ids: list[int]) -> list[int]:
         slot__in={key[2] for key in wanted_keys},
     ).values_list("pk", "user_id", "kind", "slot", "object_id")
     return [pk for pk, *key in found if tuple(key) in wanted_keys]
+
+
+def fall_back_to_email(row: Nudge) -> int | None:
+    """Bring back the email twin of a push row that could not be delivered (no device
+    left, every device gone, push switched off, or the row failed), when that email was
+    skipped only because its person wanted this by push alone. One conditional UPDATE,
+    so the email is brought back at most once. Returns its id, for the caller to send."""
+    email = Nudge.objects.filter(
+        user_id=row.user_id,
+        kind=row.kind,
+        slot=row.slot,
+        object_id=row.object_id,
+        channel=Nudge.Channel.EMAIL,
+        status=Nudge.Status.SKIPPED,
+        error=PUSH_ONLY,
+    )
+    pks = list(email.values_list("pk", flat=True)[:1])
+    if not pks:
+        return None
+    brought_back = email.filter(pk=pks[0]).update(
+        status=Nudge.Status.PENDING, error=PUSH_FELL_BACK, queued_at=timezone.now()
+    )
+    return pks[0] if brought_back else None
 
 
 # --- Endpoints -------------------------------------------------------------------------
@@ -225,7 +279,7 @@ def send_to_devices(
     `topic` names the row (RFC 8030's Topic): should a resend after a crash reach the push
     service before the phone collected the first, it replaces it instead of queuing."""
     results = DeviceResults([], [], [], [])
-    data = message.payload()
+    data = message.payload(tag=topic)
     for device in devices:
         try:
             response = WebPusher(device.info(), requests_session=session).send(

@@ -4,8 +4,12 @@
 // - The last-seen home page and the last notes read are kept, only when the server sent
 //   them to a logged-in person (a logged-out visitor is redirected, and nothing is kept),
 //   and shown with no network, marked as copies that may not be up to date.
-// - Logging out (or finding oneself logged out) deletes every kept page.
-// - Push: shows the notification; a tap focuses an open Kindling window, or opens one.
+// - Logging out (or finding oneself logged out) deletes every kept page; logging out also
+//   drops this browser's push subscription, so a shared device stops getting the
+//   notifications of whoever logged out (the server deletes it on its next 410).
+// - Push: shows the notification, one per message (its tag names the message, so a
+//   message never replaces another, only a resend of itself); a tap focuses an open
+//   Kindling window and takes it to the message's page, or opens one.
 "use strict";
 
 {% autoescape off %}var CONFIG = {{ config }};{% endautoescape %}
@@ -40,6 +44,18 @@ self.addEventListener("activate", function (event) {
 
 function forgetPages() {
   return caches.delete(PAGES);
+}
+
+// Never in the way of logging out: a browser without push, or a failed unsubscribe,
+// still logs out.
+function unsubscribe() {
+  try {
+    return self.registration.pushManager.getSubscription().then(function (subscription) {
+      return subscription && subscription.unsubscribe();
+    }).catch(function () {});
+  } catch (e) {
+    return Promise.resolve();
+  }
 }
 
 function keepable(path) {
@@ -124,7 +140,9 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === CONFIG.logout) {
-    event.respondWith(forgetPages().then(function () { return fetch(request); }));
+    event.respondWith(Promise.all([forgetPages(), unsubscribe()]).then(function () {
+      return fetch(request);
+    }));
     return;
   }
   if (request.method !== "GET") return;
@@ -139,11 +157,12 @@ self.addEventListener("message", function (event) {
   if (event.data === "forget-pages") event.waitUntil(forgetPages());
 });
 
-// Only a path on this site opens: a payload cannot send anyone elsewhere.
+// Only a page of this site opens: a payload cannot send anyone elsewhere, nor run script
+// (a "javascript:" URL, or one like "x:.attacker.com/p", has another origin).
 function sameSite(url) {
   try {
     var parsed = new URL(url, self.location.origin);
-    return self.location.origin + parsed.pathname + parsed.search;
+    return parsed.origin === self.location.origin ? parsed.href : CONFIG.home;
   } catch (e) {
     return CONFIG.home;
   }
@@ -157,26 +176,34 @@ self.addEventListener("push", function (event) {
     data = {};
   }
   var url = sameSite(data.url || CONFIG.home);
-  // One notification per page: a message sent twice (after a crash) replaces itself.
+  // One notification per message: a message sent twice (after a crash) replaces itself,
+  // and never another one.
   event.waitUntil(self.registration.showNotification(data.title || "Kindling", {
     body: data.body || "",
     icon: CONFIG.icon,
-    tag: url,
+    tag: typeof data.tag === "string" && data.tag ? data.tag : url,
     data: { url: url }
   }));
 });
 
 self.addEventListener("notificationclick", function (event) {
   event.notification.close();
-  var target = (event.notification.data && event.notification.data.url) || CONFIG.home;
+  var target = sameSite((event.notification.data && event.notification.data.url) || CONFIG.home);
   event.waitUntil(
     self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
       var open = windows.find(function (client) {
         return new URL(client.url).origin === self.location.origin && "focus" in client;
       });
       if (open) {
+        // navigate() rejects for a window this worker does not control (opened before
+        // it was installed): that one is left as it is and the page opens in a new one.
         return open.focus().then(function (client) {
-          return client.navigate ? client.navigate(target) : client;
+          if (!client.navigate) return self.clients.openWindow(target);
+          return client.navigate(target).then(function (navigated) {
+            return navigated || self.clients.openWindow(target);
+          });
+        }).catch(function () {
+          return self.clients.openWindow(target);
         });
       }
       return self.clients.openWindow(target);

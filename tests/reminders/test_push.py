@@ -60,11 +60,12 @@ def test_a_note_alert_goes_once_by_email_and_once_to_each_device(
         "body": "Open Kindling to read it.",
         "url": f"http://localhost:8000/notes/{note.pk}/",
     }
+    pushed = Nudge.objects.get(user=bob, channel="push")
+    expected["tag"] = f"kindling-{pushed.pk}"
     assert service.payloads("bob-phone") == [expected]
     assert service.payloads("bob-laptop") == [expected]
     assert service.rejected == []
     assert rows(user=bob) == [("email", "sent"), ("push", "sent")]
-    pushed = Nudge.objects.get(user=bob, channel="push")
     assert service.topics == [f"kindling-{pushed.pk}"] * 2  # a resend would replace it
     assert PushSubscription.objects.filter(user=bob, last_used_at=NOW).count() == 2
 
@@ -87,7 +88,7 @@ def test_a_notification_carries_only_a_title_a_short_line_and_a_url(
     with send_now():
         practices.write_note(couple, alice, "word " * 300)
     (payload,) = service.payloads("bob-phone")
-    assert set(payload) == {"title", "body", "url"}
+    assert set(payload) == {"title", "body", "url", "tag"}
     assert len(payload["body"]) == push.LINE_LENGTH
     assert payload["body"].endswith("…")
 
@@ -194,6 +195,7 @@ def test_a_kind_without_its_own_push_uses_its_spec_and_its_emails_say_so(
             "title": f"{alice.name} is thinking of you",
             "body": "Open Kindling to see it.",
             "url": "http://localhost:8000/home/",
+            "tag": f"kindling-{first.pk}",
         }
     ]
     answers["goes"] = False  # the email renderer says it should no longer go out
@@ -231,3 +233,100 @@ def test_a_row_handed_to_two_tasks_reaches_the_device_once(prefs, bob, service):
     send_nudges.delay([row.pk])
     send_nudges.delay([row.pk])
     assert len(service.payloads("bob-phone")) == 1
+
+
+@pytest.mark.parametrize("answer", [410, 404, 413])
+def test_a_push_only_message_the_push_service_cannot_deliver_goes_by_email_once(
+    prefs, couple, alice, bob, service, send_now, mailoutbox, retrying, answer
+):
+    add_device(service, bob, "bob-phone")
+    service.script("bob-phone", [answer])
+    ReminderPreference.objects.filter(user=bob).update(channels={"note": "push"})
+    with send_now():
+        practices.write_note(couple, alice, "One.")
+    assert [m.to for m in mailoutbox] == [[bob.email]]
+    email = Nudge.objects.get(user=bob, channel="email")
+    assert (email.status, email.error) == ("sent", "")
+    # Settling the push row again brings nothing back: the email went out once.
+    assert push.fall_back_to_email(Nudge.objects.get(user=bob, channel="push")) is None
+    outbox.requeue_lost(older_than=dt.timedelta(0))
+    assert len(mailoutbox) == 1
+
+
+def test_a_push_only_message_goes_by_email_when_push_is_off_at_sending_time(
+    prefs,
+    couple,
+    alice,
+    bob,
+    service,
+    send_now,
+    mailoutbox,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    add_device(service, bob, "bob-phone")
+    ReminderPreference.objects.filter(user=bob).update(channels={"note": "push"})
+    with django_capture_on_commit_callbacks() as queued:
+        practices.write_note(couple, alice, "One.")
+    settings.PUSH_ENABLED = False
+    with send_now():
+        for callback in queued:
+            callback()
+    assert len(mailoutbox) == 1
+    assert rows(user=bob) == [("email", "sent"), ("push", "skipped")]
+    assert service.received == []
+
+
+def test_a_push_only_message_whose_push_keeps_failing_goes_by_email_in_the_end(
+    prefs, couple, alice, bob, service, send_now, mailoutbox, retrying, settings
+):
+    add_device(service, bob, "bob-phone")
+    service.script("bob-phone", [503] * 20)
+    ReminderPreference.objects.filter(user=bob).update(channels={"note": "push"})
+    with send_now():
+        practices.write_note(couple, alice, "One.")
+    assert rows(user=bob) == [("email", "sent"), ("push", "failed")]
+    assert len(mailoutbox) == 1
+
+
+def test_a_push_row_that_should_no_longer_go_out_brings_back_no_email(
+    prefs, couple, alice, bob, service, send_now, mailoutbox
+):
+    add_device(service, bob, "bob-phone")
+    ReminderPreference.objects.filter(user=bob).update(channels={"note": "push"})
+    with send_now():
+        note = practices.write_note(couple, alice, "One.")
+        note.delete()
+    assert mailoutbox == []
+    assert rows(user=bob) == [("email", "skipped"), ("push", "skipped")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "object_id", "url"),
+    [
+        ("checkin", 7, "http://localhost:8000/feelings/7/"),
+        ("checkin", 0, "http://localhost:8000/feelings/history/"),
+        ("thinking", 3, "http://localhost:8000/home/"),
+        ("weekly", 0, "http://localhost:8000/ourweek/"),
+        ("monthly", 0, "http://localhost:8000/feelings/closeness/"),
+    ],
+)
+def test_each_kind_without_its_own_push_opens_its_own_page(
+    prefs, couple, alice, bob, monkeypatch, kind, object_id, url
+):
+    monkeypatch.setitem(outbox.RENDERERS, kind, lambda n, b: object())
+    row = Nudge.objects.create(user=bob, kind=kind, channel="push", slot=NOW, object_id=object_id)
+    assert outbox.render_push(row, outbox.Batch([row])).url == url
+
+
+def test_notifications_of_different_rows_never_replace_each_other(
+    prefs, couple, alice, bob, service, monkeypatch
+):
+    add_device(service, bob, "bob-phone")
+    monkeypatch.setitem(outbox.RENDERERS, Nudge.Kind.THINKING, lambda n, b: object())
+    monkeypatch.setitem(outbox.RENDERERS, Nudge.Kind.MONTHLY, lambda n, b: object())
+    first = Nudge.objects.create(user=bob, kind="thinking", channel="push", slot=NOW, object_id=1)
+    second = Nudge.objects.create(user=bob, kind="monthly", channel="push", slot=NOW)
+    send_nudges.delay([first.pk, second.pk])
+    tags = [p["tag"] for p in service.payloads("bob-phone")]
+    assert tags == [f"kindling-{first.pk}", f"kindling-{second.pk}"]

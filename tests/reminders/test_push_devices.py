@@ -238,3 +238,133 @@ def test_every_page_links_the_manifest_and_loads_the_app_script(alice_client):
     assert '<link rel="manifest" href="/manifest.webmanifest">' in page
     assert "/static/js/pwa.js" in page
     assert "<!--offline-copy-->" in page
+
+
+# The service worker, run in Node with the few browser objects it touches faked: what it
+# opens, shows and drops.
+SW_HARNESS = r"""
+const vm = require("vm");
+const fs = require("fs");
+const source = fs.readFileSync(process.argv[2], "utf8");
+const scenario = process.argv[3];
+const log = [];
+const listeners = {};
+const subscription = { unsubscribe: () => { log.push("unsubscribed"); return Promise.resolve(true); } };
+const self = {
+  location: new URL("https://kindling.example/sw.js"),
+  addEventListener: (name, fn) => { listeners[name] = fn; },
+  skipWaiting: () => Promise.resolve(),
+  registration: {
+    showNotification: (title, options) => { log.push({ title, tag: options.tag, url: options.data.url }); return Promise.resolve(); },
+    pushManager: { getSubscription: () => Promise.resolve(subscription) },
+  },
+  clients: {
+    matchAll: () => Promise.resolve(scenario === "click-uncontrolled" ? [{
+      url: "https://kindling.example/settings/",
+      focus() { return Promise.resolve(this); },
+      navigate() { log.push("navigate"); return Promise.reject(new TypeError("not controlled")); },
+    }] : []),
+    openWindow: (url) => { log.push({ opened: url }); return Promise.resolve(null); },
+  },
+};
+const caches = { delete: () => { log.push("pages forgotten"); return Promise.resolve(true); } };
+const context = { self, caches, URL, Headers: class {}, Response: class {}, Promise,
+  fetch: () => { log.push("fetched"); return Promise.resolve("response"); } };
+vm.runInNewContext(source, context);
+function event(extra) {
+  const waits = [];
+  return Object.assign({ waitUntil: (p) => waits.push(p), respondWith: (p) => waits.push(p), waits }, extra);
+}
+async function main() {
+  let e;
+  if (scenario === "logout") {
+    e = event({ request: { url: "https://kindling.example" + process.argv[4], method: "POST", mode: "same-origin" } });
+    listeners.fetch(e);
+  } else if (scenario.startsWith("click")) {
+    e = event({ notification: { close() {}, data: { url: "https://kindling.example/notes/3/" } } });
+    listeners.notificationclick(e);
+  } else {
+    const payload = JSON.parse(process.argv[4]);
+    e = event({ data: { json: () => payload } });
+    listeners.push(e);
+  }
+  await Promise.all(e.waits);
+  console.log(JSON.stringify(log));
+}
+main();
+"""
+
+
+SW_CONFIG = {
+    "version": "test",
+    "shell": [],
+    "static": "/static/",
+    "offline": "/offline/",
+    "home": "/home/",
+    "notePattern": r"^/notes/\d+/$",
+    "keepNotes": 20,
+    "logout": "/accounts/logout/",
+    "icon": "/static/img/icon-192.png",
+}
+
+
+@pytest.fixture
+def service_worker(tmp_path):
+    import shutil
+    import subprocess
+
+    from django.template.loader import render_to_string
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("needs Node")
+    script = tmp_path / "sw.js"
+    script.write_text(render_to_string("reminders/sw.js", {"config": json.dumps(SW_CONFIG)}))
+    harness = tmp_path / "harness.js"
+    harness.write_text(SW_HARNESS)
+
+    def run(scenario: str, arg: str = "") -> list:
+        done = subprocess.run(
+            [node, str(harness), str(script), scenario, arg],
+            capture_output=True, text=True, timeout=30, check=True,
+        )  # fmt: skip
+        return json.loads(done.stdout)
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("url", "opens"),
+    [
+        ("https://kindling.example/notes/3/?x=1", "https://kindling.example/notes/3/?x=1"),
+        ("/feelings/7/", "https://kindling.example/feelings/7/"),
+        ("x:.attacker.com/p", "/home/"),
+        ("javascript:alert(1)", "/home/"),
+        ("https://attacker.example/notes/3/", "/home/"),
+        ("//attacker.example/", "/home/"),
+    ],
+)
+def test_a_notification_opens_only_a_page_of_this_site(service_worker, url, opens):
+    # The worker's CONFIG is the served one's shape (checked above), with fixed values.
+    (shown,) = service_worker("push", json.dumps({"title": "Hi", "url": url, "tag": "kindling-1"}))
+    assert shown["url"] == opens
+
+
+def test_notifications_are_tagged_by_message_not_by_page(service_worker):
+    same_page = {"title": "Hi", "url": "/home/"}
+    first = service_worker("push", json.dumps({**same_page, "tag": "kindling-1"}))
+    second = service_worker("push", json.dumps({**same_page, "tag": "kindling-2"}))
+    assert [first[0]["tag"], second[0]["tag"]] == ["kindling-1", "kindling-2"]
+
+
+def test_logging_out_forgets_the_pages_and_drops_the_push_subscription(service_worker):
+    assert service_worker("logout", SW_CONFIG["logout"]) == [
+        "pages forgotten", "unsubscribed", "fetched",
+    ]  # fmt: skip
+
+
+def test_a_tap_opens_a_window_when_the_open_one_cannot_be_navigated(service_worker):
+    assert service_worker("click-uncontrolled") == [
+        "navigate", {"opened": "https://kindling.example/notes/3/"},
+    ]  # fmt: skip
+    assert service_worker("click-none") == [{"opened": "https://kindling.example/notes/3/"}]

@@ -75,7 +75,6 @@ def home_card(request: HttpRequest, access: CoupleAccess, today: dt.date, now: d
         "next_meeting": services.next_meeting(when, couple.tzinfo, now),
         "notice": services.change_notice(when, access.me, now),
         "wish": wish,
-        "partner": access.partner,
     }
 
 

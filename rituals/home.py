@@ -48,7 +48,6 @@ def card(request, access, today: dt.date, now: dt.datetime) -> dict:
             if c.status == Choice.Status.PROPOSED and c.proposed_by_id != access.me.pk
         ],
         "thinking": services.thinking_received(access.couple, access.me, now),
-        "partner": access.partner,
     }
 
 

@@ -161,5 +161,5 @@ def test_a_worker_and_beat_deliver_a_nudge_by_push_and_by_email_exactly_once_eac
     assert service.rejected == []
     assert sorted(name for name, _ in service.received) == [d.name for d in devices]
     for _, payload in service.received:
-        assert set(payload) == {"title", "body", "url"}
+        assert set(payload) == {"title", "body", "url", "tag"}
         assert payload["url"].startswith("https://kindling.example.org/")

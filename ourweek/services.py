@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from couples.models import Couple, User
 from practices import services as practices
-from practices.models import DailyQuestion, GratitudeNote
+from practices.models import DailyQuestion, DateIdea, DateNight, GratitudeNote
 
 from .models import Line, Week, WeeklyTime, Wish
 from .signals import weekly_time_changed
@@ -313,3 +313,18 @@ def week_material(couple: Couple, user: User, end: dt.datetime) -> list[Reminder
     for question in questions:
         found.append(Reminder(question.prompt.text, "question_detail", question.pk))
     return found
+
+
+def date_ideas_for(week: Week, count: int = 3) -> list[DateIdea]:
+    """Step 5's suggestions: `count` shipped date ideas the couple has never planned, a
+    different few each week (each opens the date form filled in with it)."""
+    planned = DateNight.objects.filter(couple_id=week.couple_id, idea__isnull=False)
+    fresh = DateIdea.objects.exclude(pk__in=planned.values("idea_id")).order_by("pk")
+    total = fresh.count()
+    if not total:
+        return []
+    start = week.starts_on.toordinal() // 7 * count % total
+    ideas = list(fresh[start : start + count])
+    if len(ideas) < count:
+        ideas += [idea for idea in fresh[: count - len(ideas)] if idea not in ideas]
+    return ideas

@@ -106,6 +106,7 @@ def _render_week(
     if shown == Week.Step.APPRECIATIONS:
         material = services.week_material(access.couple, request.user, timezone.now())
     my_appreciation = written["lines"][Line.Kind.APPRECIATION].get(request.user.pk)
+    ideas = services.date_ideas_for(week) if shown == Week.Step.TIME_TOGETHER else []
     return render(
         request,
         "ourweek/week.html",
@@ -120,6 +121,7 @@ def _render_week(
             "written": written,
             "material": material,
             "my_appreciation": my_appreciation,
+            "ideas": ideas,
             "cues": LISTENER_CUES,
             "took_part": [p for p in access.couple.members if p.pk in week.took_part],
         },

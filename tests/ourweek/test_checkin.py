@@ -2,13 +2,14 @@
 phones, recorded once when finished."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 
 from ourweek import services
 from ourweek.models import Line, Week, Wish
-from practices.models import GratitudeNote
+from practices.models import DateIdea, GratitudeNote
 from tests.factories import UserFactory, link, note
 from tests.ourweek.conftest import MONDAY
 from tests.test_urls import snapshot
@@ -60,6 +61,12 @@ def test_one_phone_held_by_two_goes_through_all_five_steps(couple, alice, bob, a
     )
     page = client.get(reverse("ourweek:week", args=[week.pk])).text
     assert reverse("practices:date_new") in page
+    # Three ideas the couple never planned, each opening the date form filled in.
+    offered = re.findall(r'href="/dates/new/\?idea=(\d+)"', page)
+    assert len(offered) == 3
+    idea = DateIdea.objects.get(pk=offered[0])
+    form = client.get(reverse("practices:date_new"), {"idea": idea.pk}).text
+    assert f'value="{idea.title}"' in form
     response = client.post(reverse("ourweek:finish", args=[week.pk]), follow=True)
     assert "Thank you for taking the time together" in response.text
     week.refresh_from_db()
@@ -278,3 +285,14 @@ def test_history_and_week_pages_do_not_grow_with_data(
         assert alice_client.get(reverse("ourweek:week", args=[made[0].pk])).status_code == 200
     with django_assert_max_num_queries(7):
         assert alice_client.get(reverse("ourweek:state", args=[made[0].pk])).status_code == 200
+
+
+def test_step_five_never_suggests_an_idea_the_couple_already_planned(couple, alice):
+    from tests.factories import date_night
+
+    week = services.start_week(couple, today=MONDAY)
+    first = services.date_ideas_for(week)
+    assert len(first) == 3
+    for idea in first:
+        date_night(couple, alice, idea=idea)
+    assert not set(services.date_ideas_for(week)) & set(first)

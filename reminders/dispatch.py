@@ -25,6 +25,7 @@ from couples.models import Couple, Membership
 from feelings.models import CheckIn
 from practices.models import Answer, DateNight, GratitudeNote
 from practices.tips import Tip
+from rituals.models import Choice, Moment
 
 from . import catalog, schedule
 from .models import LEAD_HOURS, Nudge, ReminderPreference
@@ -38,6 +39,7 @@ LATE_AFTER = dt.timedelta(hours=3)
 # Context that boosts a tip (see catalog.choose_tip).
 NO_DATE_FOR = dt.timedelta(days=21)
 UNTHANKED_NOTE_WITHIN = dt.timedelta(days=14)
+RITUALS_QUIET_FOR = dt.timedelta(days=7)
 GROUPED_UPDATES = 4
 # Emails one partner's actions send the other. A burst of notes, or a weekend full of
 # planned dates, all arrives in the app; only this many emails a person about them. The
@@ -189,7 +191,7 @@ def _histories(user_ids: list[int]) -> dict[int, catalog.History]:
 
 
 def _boosts(prefs: list[ReminderPreference], now: dt.datetime) -> dict[int, set[str]]:
-    """What each couple actually did lately, as tips to bring forward. Three queries per
+    """What each couple actually did lately, as tips to bring forward. Four queries per
     batch. The email never says why a tip came up, so nothing here reaches a partner."""
     user_ids = [pref.user_id for pref in prefs]
     couple_ids = {pref.couple_id for pref in prefs}
@@ -215,9 +217,23 @@ def _boosts(prefs: list[ReminderPreference], now: dt.datetime) -> dict[int, set[
         .values_list("recipient_id", flat=True)
         .distinct()
     )
+    # Rituals of connection the couple chose themselves, and no moment of them this week:
+    # the physical tip comes forward. It rests only on what the two of them picked.
+    quiet_rituals = set(
+        Choice.objects.filter(couple_id__in=couple_ids, status=Choice.Status.OURS)
+        .exclude(
+            couple_id__in=Moment.objects.filter(
+                couple_id__in=couple_ids, day__gte=(now - RITUALS_QUIET_FOR).date()
+            ).values("couple_id")
+        )
+        .values_list("couple_id", flat=True)
+        .distinct()
+    )
     found: dict[int, set[str]] = {}
     for pref in prefs:
         tips = set()
+        if pref.couple_id in quiet_rituals:
+            tips.add(Tip.PHYSICAL)
         if pref.couple_id not in dated:
             tips.add(Tip.QUALITY_TIME)
         today = now.astimezone(ZoneInfo(pref.couple_timezone)).date()

@@ -167,6 +167,34 @@ def test_no_date_night_in_three_weeks_brings_quality_time_forward(alice_nudged, 
     assert "three weeks" not in words and "22" not in words
 
 
+def chosen_ritual_last_done(couple, alice, bob, days_ago):
+    from rituals import services as rituals
+    from rituals.models import Moment, Ritual
+
+    ritual = Ritual.objects.create(couple=couple, author=alice, title="A long hug", tip="physical")
+    rituals.accept(rituals.propose(couple, alice, ritual), bob)
+    Moment.objects.create(couple=couple, ritual=ritual, day=SLOT.date() - dt.timedelta(days_ago))
+
+
+@pytest.mark.django_db
+def test_rituals_the_couple_chose_but_no_moment_this_week_bring_physical_forward(
+    alice_nudged, couple, alice, bob
+):
+    quiet_couple(couple, alice)
+    chosen_ritual_last_done(couple, alice, bob, days_ago=9)
+    tip, body = alice_nudged()
+    assert tip == "physical"
+    assert "A long hug" not in body  # the email never says why the tip came up
+
+
+@pytest.mark.django_db
+def test_a_ritual_moment_this_week_leaves_the_rotation_to_decide(alice_nudged, couple, alice, bob):
+    quiet_couple(couple, alice)
+    chosen_ritual_last_done(couple, alice, bob, days_ago=2)
+    tip, _ = alice_nudged()
+    assert tip == "gratitude"
+
+
 @pytest.mark.django_db
 def test_todays_question_unanswered_brings_talk_forward(alice_nudged, couple, alice):
     quiet_couple(couple, alice)

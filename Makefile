@@ -8,7 +8,7 @@ PORT ?= 8000
 # The one address for the terminal and for every link in emails (an exported SITE_URL wins).
 SITE_URL ?= http://localhost:$(PORT)
 
-.PHONY: install run test test-fast lint format demo bench-pages bench-nudges bench-first-start backup restore clean
+.PHONY: install run test test-fast lint format demo bench-pages bench-nudges bench-push bench-first-start backup restore clean
 
 # Python may cache compiled modules (.pyc, gitignored): the processes `make run` starts
 # then compile Django once between them, not once each (about a second per process).
@@ -69,6 +69,9 @@ bench-pages: install  ## couple pages vs a trivial page under gunicorn on Postgr
 
 bench-nudges: install  ## needs PostgreSQL and Redis: DATABASE_URL=postgres://... REDIS_URL=redis://...
 	$(PY) bench/nudges.py $(BENCH_ARGS)
+
+bench-push: install  ## push and email through the workers vs a bare webpush() loop; PostgreSQL and Redis as bench-nudges
+	$(PY) bench/push.py $(BENCH_ARGS)
 
 bench-first-start:  ## a fresh clone of HEAD to its first page with `make run`, then Ctrl-C (a minute)
 	python3 bench/first_start.py $(BENCH_ARGS)

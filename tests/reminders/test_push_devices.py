@@ -4,6 +4,7 @@ kind; and the installable app's manifest, service worker and offline page."""
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 from django.test import Client
@@ -39,8 +40,21 @@ def public(phone: Device, endpoint: str = "https://fcm.googleapis.com/fcm/send/a
     return {**phone.subscription(), "endpoint": endpoint}
 
 
+def fake_dns(monkeypatch, address: str) -> None:
+    """Push services' hosts resolve to `address`. Numeric addresses resolve as usual: the
+    test's own Redis connection (127.0.0.1, torn down after the test) must still work."""
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host in ("127.0.0.1", "::1"):
+            return real(host, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, 443))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
 def test_a_browser_subscribes_and_gets_a_recognisable_name(alice, alice_client, phone, monkeypatch):
-    monkeypatch.setattr("socket.getaddrinfo", lambda *a: [(0, 0, 0, "", ("142.250.1.1", 443))])
+    fake_dns(monkeypatch, "142.250.1.1")
     response = subscribe(alice_client, public(phone), HTTP_USER_AGENT=ANDROID_CHROME)
     assert response.status_code == 201
     device = PushSubscription.objects.get(user=alice)
@@ -89,7 +103,7 @@ def test_a_bad_subscription_is_refused_with_a_reason_and_nothing_saved(
         "huge": {**good, "padding": "x" * 5000},
     }
     address = addresses.get(body, "142.250.1.1") if isinstance(body, str) else "142.250.1.1"
-    monkeypatch.setattr("socket.getaddrinfo", lambda *a: [(0, 0, 0, "", (address, 443))])
+    fake_dns(monkeypatch, address)
     response = subscribe(alice_client, shaped.get(body, body) if isinstance(body, str) else body)
     assert response.status_code == 400
     assert message in response.json()["error"]

@@ -99,10 +99,12 @@ def test_ctrl_c_stops_every_process():
     port = free_port()
     session = Session(web_listening_after(port, 0), [idle("worker"), idle("beat")], port)
     session.wait_for("beat   | started")
-    took = session.ctrl_c()
-    assert took < dev_processes.GRACE_SECONDS
+    session.ctrl_c()
     assert all(process.poll() is not None for process in session.processes())
     assert session.code == 0
+    # Each stopped on its own: one still running when the grace period ran out would be
+    # killed and say so. (Not a stopwatch: on a busy machine the runner's own clock may
+    # pass the grace period by a hair while the processes have long exited.)
     assert not any("killed" in line for line in session.lines)
 
 

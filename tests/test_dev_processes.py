@@ -25,10 +25,17 @@ def python(code: str) -> list[str]:
     return [sys.executable, "-c", code]
 
 
+# A shell running these tests in the background (nohup, `&`) hands its children SIGINT
+# ignored, and Python then leaves it ignored; in the terminal `make run` is meant for,
+# Ctrl-C arrives as KeyboardInterrupt. The stand-in processes start the way they would there.
+SIGINT_AS_IN_A_TERMINAL = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)"
+
+
 def web_listening_after(port: int, delay: float) -> Spec:
     return Spec(
         "web",
         python(
+            f"{SIGINT_AS_IN_A_TERMINAL}\n"
             "import socket, time\n"
             f"time.sleep({delay})\n"
             "server = socket.socket()\n"
@@ -41,7 +48,7 @@ def web_listening_after(port: int, delay: float) -> Spec:
 
 
 def idle(name: str, *, ignore_sigint: bool = False, exit_code: int | None = None) -> Spec:
-    lines = ["import signal, time"]
+    lines = [SIGINT_AS_IN_A_TERMINAL, "import signal, time"]
     if ignore_sigint:
         lines.append("signal.signal(signal.SIGINT, signal.SIG_IGN)")
     lines.append("print('started', time.monotonic(), flush=True)")

@@ -313,30 +313,44 @@ def queue_date_reminders(now: dt.datetime) -> int:
     return len(ids)
 
 
-def queue_note_alert(note: GratitudeNote) -> list[int]:
-    """Queue the recipient's alert for a note that has just arrived. Called inside the
-    transaction that marks it arrived, so the row exists only if that commits."""
+def _queue_alert(
+    user_id: int, switch: str, kind: str, tip: str, slot, object_id: int, limit: Limit | None
+) -> list[int]:
+    """One alert row for a person who has `switch` on (and a verified address), inside the
+    caller's transaction, so the row exists only if what it announces commits."""
     wants = (
-        ReminderPreference.objects.filter(
-            user_id=note.recipient_id, note_alerts=True, user__is_active=True
-        )
+        ReminderPreference.objects.filter(user_id=user_id, user__is_active=True, **{switch: True})
         .filter(verified_email())
         .exists()
     )
     if not wants:
         return []
     row = Nudge(
-        user_id=note.recipient_id,
-        kind=Nudge.Kind.NOTE,
-        tip=Tip.GRATITUDE,
-        slot=note.delivered_at,
-        object_id=note.pk,
-        **_within(NOTE_ALERTS, note.recipient_id),
+        user_id=user_id,
+        kind=kind,
+        tip=tip,
+        slot=slot,
+        object_id=object_id,
+        **(_within(limit, user_id) if limit else {}),
     )
     Nudge.objects.bulk_create([row], ignore_conflicts=True)
     ids = _pending_ids([row])
     enqueue_send(ids)
     return ids
+
+
+def queue_note_alert(note: GratitudeNote) -> list[int]:
+    """Queue the recipient's alert for a note that has just arrived. Called inside the
+    transaction that marks it arrived, so the row exists only if that commits."""
+    return _queue_alert(
+        note.recipient_id,
+        "note_alerts",
+        Nudge.Kind.NOTE,
+        Tip.GRATITUDE,
+        note.delivered_at,
+        note.pk,
+        NOTE_ALERTS,
+    )
 
 
 def queue_checkin_alert(checkin: CheckIn) -> list[int]:
@@ -345,27 +359,15 @@ def queue_checkin_alert(checkin: CheckIn) -> list[int]:
     partner = checkin.couple.partner_of(checkin.author)
     if partner is None or not checkin.is_shared or not checkin.would_like:
         return []
-    wants = (
-        ReminderPreference.objects.filter(
-            user_id=partner.pk, checkin_alerts=True, user__is_active=True
-        )
-        .filter(verified_email())
-        .exists()
+    return _queue_alert(
+        partner.pk,
+        "checkin_alerts",
+        Nudge.Kind.CHECKIN,
+        Tip.FEELINGS,
+        checkin.created_at,
+        checkin.pk,
+        CHECKIN_ALERTS,
     )
-    if not wants:
-        return []
-    row = Nudge(
-        user_id=partner.pk,
-        kind=Nudge.Kind.CHECKIN,
-        tip=Tip.FEELINGS,
-        slot=checkin.created_at,
-        object_id=checkin.pk,
-        **_within(CHECKIN_ALERTS, partner.pk),
-    )
-    Nudge.objects.bulk_create([row], ignore_conflicts=True)
-    ids = _pending_ids([row])
-    enqueue_send(ids)
-    return ids
 
 
 # A month's closeness check-in opens on the 1st, at the person's nudge time in their zone;
@@ -429,23 +431,12 @@ def queue_thinking_alert(thinking) -> list[int]:
     """Queue the recipient's email for a "thinking of you" (rituals.ThinkingOfYou), if
     they allow it. Called inside the transaction that records the signal; the app already
     holds a sender to three a day, so no further limit is needed here."""
-    wants = (
-        ReminderPreference.objects.filter(
-            user_id=thinking.recipient_id, thinking_alerts=True, user__is_active=True
-        )
-        .filter(verified_email())
-        .exists()
+    return _queue_alert(
+        thinking.recipient_id,
+        "thinking_alerts",
+        Nudge.Kind.THINKING,
+        Tip.PHYSICAL,
+        thinking.sent_at,
+        thinking.pk,
+        None,
     )
-    if not wants:
-        return []
-    row = Nudge(
-        user_id=thinking.recipient_id,
-        kind=Nudge.Kind.THINKING,
-        tip=Tip.PHYSICAL,
-        slot=thinking.sent_at,
-        object_id=thinking.pk,
-    )
-    Nudge.objects.bulk_create([row], ignore_conflicts=True)
-    ids = _pending_ids([row])
-    enqueue_send(ids)
-    return ids

@@ -22,6 +22,7 @@ COPY . .
 # collectstatic needs production settings; a throwaway key, since the real one comes at
 # run time and never lives in the image.
 RUN mkdir -p /app/var/staticfiles \
+    && python -m config.messages compile \
     && DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
        SITE_URL=https://build.invalid python manage.py collectstatic --noinput \
     && chown -R kindling /app/var

@@ -32,8 +32,13 @@ $(VENV)/.installed-dev: pyproject.toml uv.lock | $(UV)
 
 install: $(VENV)/.installed-dev
 
+# The translation catalogs, compiled from the checked-in .po files (config/messages.py).
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%.mo: locale/%.po | $(VENV)/.installed-app
+	$(PY) -m config.messages compile
+
 # migrate and load_content skip Django's system checks: runserver runs them a moment later.
-run: $(VENV)/.installed-app  ## web server first, then Celery worker and beat, on the embedded defaults
+run: $(VENV)/.installed-app $(MO)  ## web server first, then Celery worker and beat, on the embedded defaults
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput --skip-checks
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_content --skip-checks
@@ -44,10 +49,10 @@ run: $(VENV)/.installed-app  ## web server first, then Celery worker and beat, o
 	@DJANGO_DEBUG=1 PORT=$(PORT) SITE_URL="$(SITE_URL)" $(PY) -m config.dev_processes $(PORT)
 
 # pytest-xdist runs the tests in one process per core (-n auto), each with its own browser.
-test: install  ## the whole suite; PostgreSQL/Redis tests run when DATABASE_URL/REDIS_URL are set
+test: install $(MO)  ## the whole suite; PostgreSQL/Redis tests run when DATABASE_URL/REDIS_URL are set
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
-test-fast: install  ## without the browser journeys and the real Celery worker: the edit-test loop
+test-fast: install $(MO)  ## without the browser journeys and the real Celery worker: the edit-test loop
 	$(PY) -m pytest -n auto -m "not browser and not real_worker and not drill" $(PYTEST_ARGS)
 
 lint: install
@@ -58,7 +63,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-demo: $(VENV)/.installed-app  ## two linked demo partners with a few weeks of content (DEBUG only)
+demo: $(VENV)/.installed-app $(MO)  ## two linked demo partners with a few weeks of content (DEBUG only)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_content

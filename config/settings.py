@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -341,9 +342,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# The languages Kindling speaks. Adding one: README, "Adding a language".
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español")]
 TIME_ZONE = "UTC"
 USE_I18N = True
-# Only to reword django-allauth in Kindling's voice (see locale/en/LC_MESSAGES/django.po).
+# Kindling's own catalogs (compiled by `make`, see config/messages.py); the English one
+# only rewords django-allauth in Kindling's voice.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 

@@ -18,6 +18,13 @@ postgres_only = pytest.mark.skipif(
 )
 
 
+def pytest_configure(config):
+    """The translation catalogs compiled, as `make` does, for a run started without it."""
+    from config.messages import compile_all
+
+    compile_all()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The shipped prompts and date ideas, loaded as on a real install (`manage.py

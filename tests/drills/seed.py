@@ -41,6 +41,10 @@ def seed(count: int, due_from: float, due_until: float) -> None:
                 user=person,
                 days=list(range(7)),
                 digest_enabled=False,
+                # The drills count nudges: the monthly and weekly check-in reminders, which
+                # come due on their own calendar, would add rows on some days and not others.
+                monthly_checkin=False,
+                weekly_checkin=False,
                 next_nudge_at=now + dt.timedelta(seconds=due_from + n * step),
             )
             for n, person in enumerate(people)

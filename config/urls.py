@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from couples import language
 from couples import views as couple_views
 from practices.views import home as home_views
 from reminders import pwa
@@ -14,6 +15,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", home_views.landing, name="landing"),
     path("healthz", couple_views.healthz, name="healthz"),
+    # Where django.conf.urls.i18n puts it, open to signed-out visitors (couples/language.py).
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("couples.urls")),

@@ -5,12 +5,19 @@ from urllib.parse import quote
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 
-from . import pending
+from . import language, pending
 from .links import absolute_url, site_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request: HttpRequest, user, form, commit: bool = True):
+        # The language LocaleMiddleware found in the browser's Accept-Language (or the
+        # footer's cookie): the person can change it in Settings.
+        user.language = language.supported(getattr(request, "LANGUAGE_CODE", None))
+        return super().save_user(request, user, form, commit)
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return self._pending_invitation_url(request) or super().get_login_redirect_url(request)
 
@@ -53,4 +60,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         if "signup_url" in context:  # the unknown-account email, built by allauth's flows
             context = {**context, "signup_url": site_url("account_signup")}
-        super().send_mail(template_prefix, email, context)
+        # An email to someone with an account (a password reset, a new address) is in their
+        # language, not that of whichever browser asked for it.
+        user = context.get("user")
+        with translation.override(getattr(user, "language", None) or translation.get_language()):
+            super().send_mail(template_prefix, email, context)

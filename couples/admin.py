@@ -7,11 +7,20 @@ from .models import Couple, Invitation, Membership, User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "display_name", "timezone", "is_active", "is_staff", "date_joined"]
+    list_display = [
+        "email",
+        "display_name",
+        "timezone",
+        "language",
+        "is_active",
+        "is_staff",
+        "date_joined",
+    ]
+    list_filter = ["language", "is_active", "is_staff"]
     search_fields = ["email", "display_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("display_name", "timezone")}),
+        ("Profile", {"fields": ("display_name", "timezone", "language")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )

@@ -7,6 +7,7 @@ import unicodedata
 from allauth.core import context as allauth_context
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .models import Couple, User
 from .timezones import (
@@ -132,10 +133,22 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "timezone"]
+        fields = ["display_name", "timezone", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a post (a page from before the choice existed), the saved one stays;
+        # a code Kindling does not speak is still refused.
+        self.fields["language"].required = False
+        self.fields["language"].error_messages["invalid_choice"] = gettext_lazy(
+            "We do not offer that language. Please pick one from the list."
+        )
 
     def clean_display_name(self) -> str:
         return clean_display_name(self.cleaned_data["display_name"])
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or self.instance.language
 
 
 class CoupleForm(forms.ModelForm):

@@ -5,10 +5,12 @@ import uuid
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.timezone import localdate, now
+from django.utils.translation import gettext_lazy
 
 from .timezones import validate_timezone
 
@@ -47,6 +49,16 @@ class User(AbstractUser):
     )
     timezone = models.CharField(
         "time zone", max_length=64, default="UTC", validators=[validate_timezone]
+    )
+    # Every page and every email this person gets is in this language, whatever the
+    # browser says (couples/middleware.py, reminders/outbox.py); set at sign-up from the
+    # browser's.
+    language = models.CharField(
+        gettext_lazy("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=gettext_lazy("Kindling's pages and emails to you are in this language."),
     )
     # The invitation this person opened before signing up, kept here as well as in the
     # session because the verification link may be opened in another browser

@@ -72,6 +72,7 @@ def export_data(user: User) -> dict:
             "email": user.email,
             "display_name": user.display_name,
             "timezone": user.timezone,
+            "language": user.language,
             "date_joined": user.date_joined,
             "email_addresses": list(
                 EmailAddress.objects.filter(user=user).values("email", "verified", "primary")

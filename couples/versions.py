@@ -63,6 +63,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.db.models.query import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import translation
 
 from .models import Couple, User
 
@@ -275,7 +276,9 @@ def cache_key(request: HttpRequest, access: CoupleAccess, name: str, *parts: Any
     the couple's local date, the viewer's time zone, the language and `parts`, hashed so
     that a long query string cannot make it too long for the cache."""
     couple = access.couple
-    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    # The language the page is rendered in (the person's own, couples/middleware.py):
+    # cached text is in it.
+    language = translation.get_language() or settings.LANGUAGE_CODE
     vary = ":".join(
         str(part)
         for part in (

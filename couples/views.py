@@ -11,13 +11,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.celery import app as celery_app
 
-from . import pending, privacy, services
+from . import language, pending, privacy, services
 from .access import CoupleAccess, archive_access, current_access
 from .forms import (
     CoupleForm,
@@ -56,9 +57,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def profile_settings(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user = form.save()
+        # This message, and every page from here on, in the language just chosen.
+        translation.activate(user.language)
         messages.success(request, "Your profile is saved.")
-        return redirect("couples:settings")
+        return language.remember(redirect("couples:settings"), user.language)
     return render(request, "couples/settings.html", {"form": form})
 
 

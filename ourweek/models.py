@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import dates
 from django.utils.timezone import now
 
 from couples.models import Couple
@@ -21,15 +22,8 @@ DEFAULT_WEEKDAY = 6  # Sunday
 DEFAULT_TIME = dt.time(19, 0)
 DEFAULT_SPEAK_MINUTES = 5
 MIN_SPEAK_MINUTES, MAX_SPEAK_MINUTES = 1, 60
-WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
-]
+# Django's weekday names (0 = Monday), in the active language.
+WEEKDAYS = list(dates.WEEKDAYS.items())
 
 
 class WeeklyTime(models.Model):

@@ -10,7 +10,7 @@ from couples.models import User
 from practices.tips import Tip
 
 from .models import CHANNEL_CHOICES, PUSH_DEFAULTS, Nudge, ReminderPreference, channels_for
-from .schedule import WEEKDAYS
+from .schedule import WEEKDAYS, locale_week
 from .services import MAX_PAUSE
 
 
@@ -69,6 +69,8 @@ class ReminderPreferenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["timezone"].initial = user.timezone
+        # Built per form, in the page's language: the week starts where the locale's does.
+        self.fields["days"].choices = locale_week()
 
     def clean(self) -> dict:
         data = super().clean()

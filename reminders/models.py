@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from practices.tips import Tip
 
@@ -116,10 +116,10 @@ class ReminderPreference(models.Model):
     def summary(self) -> str:
         """One line for the settings page: what arrives when."""
         if self.paused_until is not None:
-            return f"Nudges are paused until {self.paused_until:%A %-d %B}."
+            return f"Nudges are paused until {formats.date_format(self.paused_until, 'l j F')}."
         if not (self.nudges_enabled and self.days and self.tips):
             return "Nudges are off."
-        names = [name + "s" for day, name in schedule.WEEKDAYS if day in self.days]
+        names = [str(name) + "s" for day, name in schedule.WEEKDAYS if day in self.days]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         return f"Nudges on {listed} at {self.send_time:%H:%M} ({self.user.timezone})."
 

@@ -28,7 +28,7 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from couples.links import site_url
 from couples.models import Couple, Membership, User
@@ -104,6 +104,13 @@ def renderer(kind: str) -> Callable[[Renderer], Renderer]:
         return func
 
     return register
+
+
+def in_language(nudge: Nudge) -> translation.override:
+    """The row's person's language, active while their message is rendered: an email or a
+    notification reads as their pages do. An invitation's row is the inviter's (the person
+    invited may have no account yet), so it goes out in the inviter's language."""
+    return translation.override(nudge.user.language)
 
 
 def chunks(ids: list[int], size: int = BATCH_SIZE) -> Iterator[list[int]]:
@@ -314,7 +321,8 @@ def deliver(
                     if result == UNDELIVERED:
                         outcome.undelivered[nudge.pk] = nudge
                     continue
-                message = RENDERERS[nudge.kind](nudge, batch)
+                with in_language(nudge):
+                    message = RENDERERS[nudge.kind](nudge, batch)
                 if message is None:
                     outcome.skipped.append(nudge.pk)
                     continue
@@ -377,7 +385,8 @@ def push_one(nudge: Nudge, batch: Batch, session: requests.Session) -> str:
     devices = batch.devices(nudge.user_id)
     if not devices or not settings.PUSH_ENABLED:
         return UNDELIVERED
-    message = render_push(nudge, batch)
+    with in_language(nudge):
+        message = render_push(nudge, batch)
     if message is None:
         return "skipped"
     topic = f"kindling-{nudge.pk}"

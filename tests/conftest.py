@@ -57,6 +57,18 @@ def _fast_and_eager(settings):
     celery_app.conf.task_always_eager = False
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in English: a request as a German speaker leaves German active in
+    the thread (LocaleMiddleware activates a language and never deactivates it)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def pytest_collection_modifyitems(items):
     """The slow tests first within each group pytest-django made (tests that roll back,
     then the transactional ones, which empty every table): pytest-xdist hands tests out in

@@ -35,6 +35,7 @@ FORMS = [
             ({"display_name": over(40)}, "at most 40 characters", None),
             ({"timezone": "Europe/Atlantis"}, "is not a time zone we know", "Alice B"),
             ({"display_name": SCRIPT, "timezone": "Nowhere"}, "not a time zone", ESCAPED),
+            ({"language": "xx"}, "We do not offer that language", "Alice B"),
         ],
     ),
     (
@@ -474,6 +475,20 @@ def test_signup_bad_input_gets_messages_and_creates_no_account(client):
     )
     assert "at most 40 characters" in response.text
     assert not User.objects.filter(email="new@example.com").exists()
+
+
+@pytest.mark.parametrize("who", ["visitor", "alice"])
+def test_an_unknown_language_in_the_footer_form_is_refused_and_saves_nothing(
+    client, alice_client, who
+):
+    from django.conf import settings
+
+    client = {"visitor": client, "alice": alice_client}[who]
+    before = snapshot()
+    response = client.post(reverse("set_language"), {"language": "xx"}, follow=True)
+    assert "We do not offer that language" in response.text
+    assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
+    assert snapshot() == before
 
 
 def test_a_bad_reaction_or_rating_changes_nothing(space, couple, alice, bob_client):

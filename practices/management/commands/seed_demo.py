@@ -28,9 +28,10 @@ from practices.models import (
 from reminders.services import ensure_preference
 
 PASSWORD = "kindling-demo"  # noqa: S105  (a local demo, refused unless DEBUG)
+# Sam reads Kindling in English, River in German: the same couple, each in their own.
 PARTNERS = [
-    ("sam@example.com", "Sam", "Europe/London"),
-    ("river@example.com", "River", "Europe/Berlin"),
+    ("sam@example.com", "Sam", "Europe/London", "en"),
+    ("river@example.com", "River", "Europe/Berlin", "de"),
 ]
 
 NOTES = [
@@ -66,10 +67,12 @@ class Command(BaseCommand):
             raise CommandError("make demo is for local use only (DJANGO_DEBUG=1).")
         rng = random.Random(7)
         with transaction.atomic():
-            User.objects.filter(email__in=[email for email, _, _ in PARTNERS]).delete()
+            User.objects.filter(email__in=[email for email, *_ in PARTNERS]).delete()
             users = []
-            for email, name, zone in PARTNERS:
-                user = User.objects.create_user(email, PASSWORD, display_name=name, timezone=zone)
+            for email, name, zone, language in PARTNERS:
+                user = User.objects.create_user(
+                    email, PASSWORD, display_name=name, timezone=zone, language=language
+                )
                 EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
                 ensure_preference(user)  # what verifying the address does for real users
                 users.append(user)

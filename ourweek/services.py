@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from couples.models import Couple, User
 from practices import services as practices
@@ -285,7 +286,7 @@ def week_material(couple: Couple, user: User, end: dt.datetime) -> list[Reminder
     for note in notes:
         found.append(
             Reminder(
-                f"A note from {note.author.name}, {note.delivered_at.astimezone(zone):%A}",
+                f"A note from {note.author.name}, {date_format(note.delivered_at.astimezone(zone), 'l')}",
                 "note",
                 note.pk,
             )

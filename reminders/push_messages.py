@@ -4,6 +4,8 @@ the message still goes out. Kinds without one here use their PushSpec (push.py).
 
 from __future__ import annotations
 
+from django.utils.formats import date_format
+
 from couples.links import absolute_url, site_url
 from practices.models import DateNight, GratitudeNote
 
@@ -61,7 +63,7 @@ def push_date(nudge: Nudge, batch: Batch) -> PushMessage | None:
     starts = date.starts_at.astimezone(nudge.user.tzinfo)
     return PushMessage(
         title=f"Coming up: {date.title}",
-        line=f"{starts:%A %H:%M}, with {partner.name}.",
+        line=f"{date_format(starts, 'l H:i')}, with {partner.name}.",
         url=site_url("practices:date", date.pk),
     )
 

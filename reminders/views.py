@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -52,7 +53,9 @@ def pause_mine(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action")
     if action == "week":
         until = services.pause_for_a_week(pref)
-        messages.success(request, f"Nudges are paused. They start again on {until:%A %-d %B}.")
+        messages.success(
+            request, f"Nudges are paused. They start again on {date_format(until, 'l j F')}."
+        )
     elif action == "resume":
         services.resume(pref)
         messages.success(request, "Welcome back. Nudges are on again.")
@@ -68,7 +71,9 @@ def pause_mine(request: HttpRequest) -> HttpResponse:
             )
         until = pause_form.cleaned_data["until"]
         services.pause(pref, until)
-        messages.success(request, f"Nudges are paused. They start again on {until:%A %-d %B}.")
+        messages.success(
+            request, f"Nudges are paused. They start again on {date_format(until, 'l j F')}."
+        )
     return redirect("reminders:settings")
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -92,7 +93,8 @@ def new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"Your note will reach {request.access.partner.name} "
-                f"on {timezone.localtime(note.deliver_at, request.user.tzinfo):%-d %B at %H:%M}.",
+                f"on {date_format(timezone.localtime(note.deliver_at, request.user.tzinfo), 'j F')} "
+                f"at {timezone.localtime(note.deliver_at, request.user.tzinfo):%H:%M}.",
             )
         return redirect("practices:notes_sent")
     return render(request, "practices/notes/form.html", {"form": form, "access": request.access})

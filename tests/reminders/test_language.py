@@ -164,3 +164,11 @@ def test_the_weekly_time_names_its_day_in_the_active_language(couple):
     with translation.override("es"):
         assert str(when.get_weekday_display()) == "domingo"
     assert str(when.get_weekday_display()) == "Sunday"
+
+
+def test_a_pause_message_names_the_day_in_the_persons_language(prefs, alice, time_machine):
+    time_machine.move_to(dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), tick=False)
+    speak(alice, "de")
+    page = client_for(alice).post("/reminders/pause/", {"action": "week"}, follow=True).text
+    assert "Dienstag 8 Dezember" in page
+    assert "Tuesday" not in page

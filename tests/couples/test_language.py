@@ -193,3 +193,8 @@ def test_dates_in_pages_follow_the_persons_language(couple, alice):
         from django.utils.dates import MONTHS
 
         assert str(MONTHS[timezone.localtime(when, alice.tzinfo).month]) in page
+
+
+def test_the_offline_copy_carries_no_language_form_and_no_token(client):
+    page = client.get("/offline/").text
+    assert "language-form" not in page and "csrfmiddlewaretoken" not in page

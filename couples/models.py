@@ -58,6 +58,9 @@ class User(AbstractUser):
         max_length=8,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
+        # In the database too: a row written by code that predates the column (a migration
+        # test's old models, a server still running the previous release) gets it.
+        db_default=settings.LANGUAGE_CODE,
         help_text=gettext_lazy("Kindling's pages and emails to you are in this language."),
     )
     # The invitation this person opened before signing up, kept here as well as in the

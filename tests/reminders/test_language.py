@@ -64,6 +64,9 @@ def test_the_couple_ended_email_reaches_each_partner_in_their_language(
     assert sorted(m.to[0] for m in mailoutbox) == [alice.email, bob.email]
     subjects = [language for template, language in rendered_in if "subject" in template]
     assert sorted(subjects) == ["de", "es"]
+    html = {m.to[0]: m.alternatives[0].content for m in mailoutbox}
+    assert '<html lang="de">' in html[alice.email]
+    assert '<html lang="es">' in html[bob.email]
     assert translation.get_language() == "en"  # the worker's own language, untouched
 
 

@@ -44,7 +44,7 @@ Reading it
 ----------
 `cache_key(request, access, name, *parts)` builds a key from the couple, its version, the
 viewer, the couple's local date (the day turning is a miss), the viewer's time zone and
-the request's language. Cache data or HTML that holds nothing per request: never a
+the active language. Cache data or HTML that holds nothing per request: never a
 fragment with a CSRF token or a CSP nonce in it.
 """
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.timezone import now
 
 from couples.models import Couple
+from practices import translated
 from practices.tips import Tip
 
 TITLE_MAX_LENGTH = 120
@@ -54,6 +55,15 @@ class Ritual(models.Model):
 
     def __str__(self) -> str:
         return f"Ritual {self.pk}"  # not the title: a couple's own is theirs
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (a couple's own ritual stays as written)."""
+        return translated.text("rituals", self.shipped_key, "title", self.title)
+
+    @property
+    def shown_why(self) -> str:
+        return translated.text("rituals", self.shipped_key, "why", self.why)
 
 
 class Choice(models.Model):

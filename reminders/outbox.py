@@ -259,6 +259,8 @@ class Outcome:
     # Push rows that could not be delivered (skipped or failed): once written down, the
     # email their person skipped for them goes out after all (push.fall_back_to_email).
     undelivered: dict[int, Nudge] = field(default_factory=dict)
+    # Devices a push reached, marked used when the group is written down.
+    devices_used: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.sent) + len(self.skipped) + len(self.retry) + len(self.failed)
@@ -309,7 +311,7 @@ def deliver(
             try:
                 if nudge.channel == Nudge.Channel.PUSH:
                     session = session or requests.Session()
-                    result = push_one(nudge, batch, session)
+                    result = push_one(nudge, batch, session, outcome.devices_used)
                     (outcome.sent if result == "sent" else outcome.skipped).append(nudge.pk)
                     if result == UNDELIVERED:
                         outcome.undelivered[nudge.pk] = nudge
@@ -370,10 +372,10 @@ def render_push(nudge: Nudge, batch: Batch) -> push.PushMessage | None:
 UNDELIVERED = "undelivered"
 
 
-def push_one(nudge: Nudge, batch: Batch, session: requests.Session) -> str:
+def push_one(nudge: Nudge, batch: Batch, session: requests.Session, devices_used: list[int]) -> str:
     """Send a push row to the person's devices: "sent", "skipped" (it should no longer go
     out), UNDELIVERED (skipped too, but it should have: no device, every device gone, or
-    push switched off), or it raises."""
+    push switched off), or it raises. Adds the devices it reached to `devices_used`."""
     devices = batch.devices(nudge.user_id)
     if not devices or not settings.PUSH_ENABLED:
         return UNDELIVERED
@@ -381,7 +383,9 @@ def push_one(nudge: Nudge, batch: Batch, session: requests.Session) -> str:
     if message is None:
         return "skipped"
     topic = f"kindling-{nudge.pk}"
-    result = push.settle_row(push.send_to_devices(message, devices, session, topic))
+    results = push.send_to_devices(message, devices, session, topic)
+    devices_used += results.delivered
+    result = push.settle_row(results)
     return UNDELIVERED if result == "skipped" else result
 
 
@@ -403,6 +407,9 @@ def _settle(
     the claim, and forget it. Returns the rows that went back to pending for a retry;
     adds to `emails` the push-only emails brought back for undelivered push rows."""
     now = timezone.now()
+    if outcome.devices_used:
+        used = sorted(set(outcome.devices_used))
+        _persist(lambda: PushSubscription.objects.filter(pk__in=used).update(last_used_at=now))
     mine = Nudge.objects.filter(claim_token=token, status=Nudge.Status.SENDING)
     released = {"claim_token": None, "lease_until": None}
     if outcome.sent:
@@ -454,6 +461,7 @@ def _settle(
     outcome.retry.clear()
     outcome.failed.clear()
     outcome.undelivered.clear()
+    outcome.devices_used.clear()
     return retried
 
 

@@ -28,8 +28,11 @@ TRANSLATED = ("de", "es")
 PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)[sdif]|%[sdif]|\{[a-z_0-9]*\}", re.IGNORECASE)
 # Markup inside a sentence (an inline link, <strong>): a translation keeps the same tags.
 TAG = re.compile(r"</?[a-z][a-z0-9]*", re.IGNORECASE)
-# The number a plural is chosen by, which a singular may spell out ("one note", "eine Notiz").
-COUNT_NAMES = {"%(count)s", "%(count)d", "%(counter)s", "%(counter)d"}
+# The number a plural is chosen by, which a singular may spell out ("one note", "eine Notiz"):
+# blocktranslate's `count counter=...`, or what ngettext's callers name it.
+COUNT_NAMES = {
+    f"%({name}){kind}" for name in ("count", "counter", "n", "number", "total") for kind in "sd"
+}
 
 
 def catalogs() -> list[Path]:

@@ -131,6 +131,16 @@ HAND_MADE = textwrap.dedent(
     msgid "Read <a href=\\"%(url)s\\">the privacy page</a>."
     msgstr "Lies <a href=\\"%(url)s\\">die Datenschutzseite</a>."
 
+    #: reminders/digest.py
+    msgid "%(count)d day"
+    msgid_plural "%(count)d days"
+    msgstr[0] "ein Tag"
+    msgstr[1] "%(count)d Tage"
+
+    #: practices/services.py
+    msgid "%s and %s, 100%% together"
+    msgstr "%s und %s, 100%% zusammen"
+
     #: templates/untranslated.html
     msgid "Untranslated"
     msgstr ""

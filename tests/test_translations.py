@@ -218,21 +218,15 @@ def test_problems_catches_each_kind_of_broken_message(tmp_path):
 
 def test_problems_wants_every_plural_form_of_the_language(tmp_path):
     path = tmp_path / "django.po"
-    path.write_text(
-        HAND_MADE.split("#: templates/untranslated.html")[0].replace("nplurals=2", "nplurals=3")
-    )
-    assert messages.problems("de", path) == [
-        "de: 'one note' (templates/home.html) is not translated"
-    ]
-    path.write_text(HAND_MADE.split("#: templates/untranslated.html")[0])
+    valid = HAND_MADE.split("#: templates/untranslated.html")[0]
+    plurals = ["de: 'one note' (templates/home.html)", "de: '%(count)d day' (reminders/digest.py)"]
+    path.write_text(valid)
     assert messages.problems("de", path) == []
-    path.write_text(
-        HAND_MADE.split("#: templates/untranslated.html")[0].replace(
-            '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', ""
-        )
-    )
+    path.write_text(valid.replace("nplurals=2", "nplurals=3"))
+    assert messages.problems("de", path) == [f"{name} is not translated" for name in plurals]
+    path.write_text(valid.replace('"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', ""))
     assert messages.problems("de", path) == [
-        "de: 'one note' (templates/home.html) is a plural, but the catalog has no Plural-Forms header"
+        f"{name} is a plural, but the catalog has no Plural-Forms header" for name in plurals
     ]
 
 

@@ -29,6 +29,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from couples.links import site_url
 from couples.models import Couple, Membership, User
@@ -165,7 +166,7 @@ def is_permanent(exc: Exception) -> bool:
     """5xx answers (a refused recipient, a rejected message) will not get better by
     retrying; everything else (4xx, dropped connections, timeouts) might."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in exc.recipients.values())
+        return all(code >= 500 for code, __ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
         return exc.smtp_code >= 500
     return isinstance(exc, PermanentFailure | push.PushRefused | ValueError | LookupError)
@@ -361,10 +362,10 @@ def render_push(nudge: Nudge, batch: Batch) -> push.PushMessage | None:
     if RENDERERS[nudge.kind](nudge, batch) is None:
         return None
     spec = push.PUSH_SPECS.get(nudge.kind, push.FALLBACK)
-    _, partner = batch.couple_and_partner(nudge.user_id)
+    __, partner = batch.couple_and_partner(nudge.user_id)
     return push.PushMessage(
-        title=spec.title.format(partner=partner.name if partner else "Your partner"),
-        line=spec.line,
+        title=str(spec.title).format(partner=partner.name if partner else _("Your partner")),
+        line=str(spec.line),
         url=spec.url(nudge),
     )
 

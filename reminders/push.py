@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from py_vapid import Vapid
 from pywebpush import WebPusher
 
@@ -93,22 +94,26 @@ PUSH_RENDERERS: dict[str, PushRenderer] = {}
 PUSH_SPECS: dict[str, PushSpec] = {
     # A check-in alert's object is the check-in.
     Nudge.Kind.CHECKIN: PushSpec(
-        "{partner} shared a check-in",
-        "Open Kindling to see it.",
+        gettext_lazy("{partner} shared a check-in"),
+        gettext_lazy("Open Kindling to see it."),
         url_name="feelings:history",
         object_url_name="feelings:detail",
     ),
-    Nudge.Kind.THINKING: PushSpec("{partner} is thinking of you", "Open Kindling to see it."),
+    Nudge.Kind.THINKING: PushSpec(
+        gettext_lazy("{partner} is thinking of you"), gettext_lazy("Open Kindling to see it.")
+    ),
     Nudge.Kind.WEEKLY: PushSpec(
-        "Your weekly check-in", "A few minutes together, when it suits.", url_name="ourweek:index"
+        gettext_lazy("Your weekly check-in"),
+        gettext_lazy("A few minutes together, when it suits."),
+        url_name="ourweek:index",
     ),
     Nudge.Kind.MONTHLY: PushSpec(
-        "This month's check-in is open",
-        "Open Kindling when you like.",
+        gettext_lazy("This month's check-in is open"),
+        gettext_lazy("Open Kindling when you like."),
         url_name="feelings:closeness",
     ),
 }
-FALLBACK = PushSpec("Kindling", "Something new is waiting for you.")
+FALLBACK = PushSpec("Kindling", gettext_lazy("Something new is waiting for you."))
 
 
 def push_renderer(kind: str) -> Callable[[PushRenderer], PushRenderer]:

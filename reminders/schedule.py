@@ -13,16 +13,18 @@ import datetime as dt
 from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_lazy
+
 UTC = dt.UTC
 MONDAY, SUNDAY = 0, 6
 WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
+    (0, gettext_lazy("Monday")),
+    (1, gettext_lazy("Tuesday")),
+    (2, gettext_lazy("Wednesday")),
+    (3, gettext_lazy("Thursday")),
+    (4, gettext_lazy("Friday")),
+    (5, gettext_lazy("Saturday")),
+    (6, gettext_lazy("Sunday")),
 ]
 
 

@@ -235,9 +235,8 @@ def finish_week(week: Week, user: User) -> bool:
         if locked.is_finished:
             return False
         if locked.step < Week.Step.TIME_TOGETHER:
-            raise WeekError(
-                f"{step_reminder(locked.step)} {_('Skip the steps you want to leave out.')}"
-            )
+            skip = _("Skip the steps you want to leave out.")
+            raise WeekError(f"{step_reminder(locked.step)} {skip}")
         took_part = {user.pk}
         took_part |= set(Line.objects.filter(week=week).values_list("author_id", flat=True))
         took_part |= set(Wish.objects.filter(week=week).values_list("author_id", flat=True))

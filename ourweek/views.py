@@ -228,7 +228,8 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         messages.info(request, _("This week is finished, so it stays as it is. Nothing changed."))
         return redirect(_week_url(week))
     if step > week.step:
-        messages.error(request, f"{services.step_reminder(week.step)} {_('Nothing was saved.')}")
+        nothing_saved = _("Nothing was saved.")
+        messages.error(request, f"{services.step_reminder(week.step)} {nothing_saved}")
         return redirect(_week_url(week))
     access = request.access
     try:

@@ -154,5 +154,6 @@ CORE_CHOICES = [(core.key, core.label) for core in CORES.values()]
 WORD_CHOICES = [(key, label) for key, (label, _) in WORDS.items()]
 
 
-def word_label(key: str) -> str | Promise:
-    return WORDS[key][0] if key in WORDS else key
+def word_label(key: str) -> str:
+    """The word in the active language (a plain string: exports and emails use it too)."""
+    return str(WORDS[key][0]) if key in WORDS else key

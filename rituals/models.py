@@ -10,6 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy
 
 from couples.models import Couple
 from practices import translated
@@ -71,9 +72,9 @@ class Choice(models.Model):
     the other partner accepts; either can retire it, and propose it again later."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        OURS = "ours", "Ours"
-        RETIRED = "retired", "Retired"
+        PROPOSED = "proposed", gettext_lazy("Proposed")
+        OURS = "ours", gettext_lazy("Ours")
+        RETIRED = "retired", gettext_lazy("Retired")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="ritual_choices")
     ritual = models.ForeignKey(Ritual, on_delete=models.CASCADE, related_name="choices")
@@ -128,10 +129,10 @@ class WarmTouchPlan(models.Model):
     Either partner can stop it at any time, without a reason."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACTIVE = "active", "Active"
-        STOPPED = "stopped", "Stopped"
-        DECLINED = "declined", "Declined"
+        PROPOSED = "proposed", gettext_lazy("Proposed")
+        ACTIVE = "active", gettext_lazy("Active")
+        STOPPED = "stopped", gettext_lazy("Stopped")
+        DECLINED = "declined", gettext_lazy("Declined")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="warm_touch_plans")
     status = models.CharField(max_length=8, choices=Status, default=Status.PROPOSED)
@@ -235,9 +236,9 @@ class LearnItem(models.Model):
     """Something to learn or try together: a language, a dance, a recipe, a trail."""
 
     class Status(models.TextChoices):
-        SOMEDAY = "someday", "Someday"
-        STARTED = "started", "Started"
-        DONE = "done", "Done"
+        SOMEDAY = "someday", gettext_lazy("Someday")
+        STARTED = "started", gettext_lazy("Started")
+        DONE = "done", gettext_lazy("Done")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="learn_items")
     added_by = models.ForeignKey(

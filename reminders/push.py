@@ -279,8 +279,8 @@ def send_to_devices(
     message: PushMessage, devices: list[PushSubscription], session: requests.Session, topic: str
 ) -> DeviceResults:
     """Send one message to each device. 404 and 410 mean the browser dropped the
-    subscription: the device is removed. The caller decides what the row becomes, and
-    marks the devices in `delivered` as used.
+    subscription: the caller removes it (forget_gone), decides what the row becomes,
+    and marks the devices in `delivered` as used.
 
     `topic` names the row (RFC 8030's Topic): should a resend after a crash reach the push
     service before the phone collected the first, it replaces it instead of queuing."""
@@ -307,11 +307,15 @@ def send_to_devices(
             results.transient.append(f"HTTP {status}")
         else:
             results.refused.append(f"HTTP {status}")
+    # No query here (the outbox sends from several threads at once): the caller removes
+    # the devices that are gone (forget_gone) and marks those that got it as used when
+    # the group is written down, in one UPDATE (one per push cost a commit each).
+    return results
+
+
+def forget_gone(results: DeviceResults) -> None:
     if results.gone:
         PushSubscription.objects.filter(pk__in=results.gone).delete()
-    # The devices that got it are marked used when the batch is written down
-    # (outbox._settle), in one UPDATE: one per push cost a commit each.
-    return results
 
 
 def settle_row(results: DeviceResults) -> str:

@@ -12,6 +12,7 @@ from functools import wraps
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 
 def has_two_factor(user) -> bool:
@@ -35,8 +36,10 @@ class KindlingAdminSite(admin.AdminSite):
             if user.is_active and user.is_staff and not has_two_factor(user):
                 messages.warning(
                     request,
-                    "The admin needs two-factor sign-in. Set up an authenticator app "
-                    "here, then open the admin again.",
+                    _(
+                        "The admin needs two-factor sign-in. Set up an authenticator app "
+                        "here, then open the admin again."
+                    ),
                 )
                 return redirect("mfa_activate_totp")
             return guarded(request, *args, **kwargs)

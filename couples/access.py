@@ -10,6 +10,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from .models import Couple, Membership, User
 
@@ -69,7 +70,7 @@ def couple_required(view):
         if access is None or access.partner is None:
             if kwargs:  # an object URL (a note, a date...): it does not exist for them
                 raise Http404("No such page.")
-            messages.info(request, "This page opens once you are linked with a partner.")
+            messages.info(request, _("This page opens once you are linked with a partner."))
             return redirect("practices:home")
         request.access = access
         return view(request, *args, **kwargs)

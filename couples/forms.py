@@ -7,7 +7,8 @@ import unicodedata
 from allauth.core import context as allauth_context
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from .models import Couple, User
 from .timezones import (
@@ -66,7 +67,9 @@ def timezone_field(label: str, help_text: str = "") -> TimezoneField:
         initial=UTC,
         help_text=help_text,
         error_messages={
-            "invalid_choice": "“%(value)s” is not a time zone we know. Pick one from the list."
+            "invalid_choice": gettext_lazy(
+                "“%(value)s” is not a time zone we know. Pick one from the list."
+            )
         },
     )
 
@@ -81,19 +84,23 @@ def clean_display_name(raw: str) -> str:
     Kindling yet, so it must not be able to pass for a link, markup or a message."""
     name = raw.strip()
     if not name:
-        raise forms.ValidationError("Please enter a name your partner will recognise.")
+        raise forms.ValidationError(_("Please enter a name your partner will recognise."))
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
         raise forms.ValidationError(
-            "Your name holds characters we cannot show, such as line breaks or invisible "
-            "marks. Please type it again."
+            _(
+                "Your name holds characters we cannot show, such as line breaks or invisible "
+                "marks. Please type it again."
+            )
         )
     if ADDRESS_LIKE.search(name):
         raise forms.ValidationError(
-            "Please leave web and email addresses out of your name; use the name your "
-            "partner knows you by."
+            _(
+                "Please leave web and email addresses out of your name; use the name your "
+                "partner knows you by."
+            )
         )
     if re.search(r"[<>{}\[\]\\]", name):
-        raise forms.ValidationError("Please use letters, spaces and simple punctuation only.")
+        raise forms.ValidationError(_("Please use letters, spaces and simple punctuation only."))
     return name
 
 
@@ -101,12 +108,13 @@ class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
     display_name = forms.CharField(
-        label="Your name",
+        label=gettext_lazy("Your name"),
         max_length=40,
-        help_text="What your partner will see, for example your first name.",
+        help_text=gettext_lazy("What your partner will see, for example your first name."),
     )
     timezone = timezone_field(
-        "Your time zone", "We guessed it from your browser; change it if it is wrong."
+        gettext_lazy("Your time zone"),
+        gettext_lazy("We guessed it from your browser; change it if it is wrong."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -129,7 +137,9 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    timezone = timezone_field("Time zone", "Reminders arrive at your local time here.")
+    timezone = timezone_field(
+        gettext_lazy("Time zone"), gettext_lazy("Reminders arrive at your local time here.")
+    )
 
     class Meta:
         model = User
@@ -152,7 +162,10 @@ class ProfileForm(forms.ModelForm):
 
 
 class CoupleForm(forms.ModelForm):
-    timezone = timezone_field("Home time zone", "Today's question turns over at midnight here.")
+    timezone = timezone_field(
+        gettext_lazy("Home time zone"),
+        gettext_lazy("Today's question turns over at midnight here."),
+    )
 
     class Meta:
         model = Couple
@@ -167,56 +180,61 @@ class CoupleForm(forms.ModelForm):
         if since is None:
             return None
         if since > timezone.localdate():
-            raise forms.ValidationError("That date is in the future. When did you get together?")
+            raise forms.ValidationError(_("That date is in the future. When did you get together?"))
         if since.year < 1900:
-            raise forms.ValidationError("Please enter a date after 1900.")
+            raise forms.ValidationError(_("Please enter a date after 1900."))
         return since
 
 
 class InviteByEmailForm(forms.Form):
     email = forms.EmailField(
-        label="Your partner's email",
+        label=gettext_lazy("Your partner's email"),
         max_length=254,
-        help_text="We email them a link that works once, for 7 days.",
+        help_text=gettext_lazy("We email them a link that works once, for 7 days."),
     )
 
 
 class PairingCodeForm(forms.Form):
     code = forms.CharField(
-        label="Pairing code",
+        label=gettext_lazy("Pairing code"),
         max_length=20,
-        help_text="The 8 characters on your partner's screen, like ABCD-EFGH.",
+        help_text=gettext_lazy("The 8 characters on your partner's screen, like ABCD-EFGH."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
 
-class EndCoupleForm(forms.Form):
+class ConfirmationForm(forms.Form):
+    """A word typed to confirm something that cannot be undone. The word is asked for in
+    the reader's language; the English word always works too."""
+
+    confirm = forms.CharField(max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def word(self) -> str:
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = _("Type “%(word)s” to confirm") % {"word": self.word()}
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"].strip().lower()
+        if value not in (self.CONFIRMATION, self.word().lower()):
+            raise forms.ValidationError(
+                _("Type the word “%(word)s” to confirm. Nothing has changed.")
+                % {"word": self.word()}
+            )
+        return value
+
+
+class EndCoupleForm(ConfirmationForm):
     CONFIRMATION = "end"
 
-    confirm = forms.CharField(
-        label="Type “end” to confirm",
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-
-    def clean_confirm(self) -> str:
-        value = self.cleaned_data["confirm"].strip().lower()
-        if value != self.CONFIRMATION:
-            raise forms.ValidationError("Type the word “end” to confirm. Nothing has changed.")
-        return value
+    def word(self) -> str:
+        return pgettext("the word typed to confirm ending the couple", "end")
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(ConfirmationForm):
     CONFIRMATION = "delete"
 
-    confirm = forms.CharField(
-        label="Type “delete” to confirm",
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-
-    def clean_confirm(self) -> str:
-        value = self.cleaned_data["confirm"].strip().lower()
-        if value != self.CONFIRMATION:
-            raise forms.ValidationError("Type the word “delete” to confirm. Nothing has changed.")
-        return value
+    def word(self) -> str:
+        return pgettext("the word typed to confirm deleting the account", "delete")

@@ -15,7 +15,12 @@ class UserTimezoneMiddleware:
             timezone.activate(ZoneInfo(user.timezone))
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # Nothing after the response (a test, the next request on this thread)
+            # inherits this person's zone.
+            timezone.deactivate()
 
 
 class UserLanguageMiddleware:

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.timezone import localdate, now
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .timezones import validate_timezone
@@ -40,15 +41,15 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(gettext_lazy("email address"), unique=True)
     display_name = models.CharField(
-        "display name",
+        gettext_lazy("display name"),
         max_length=40,
         blank=True,
-        help_text="What your partner sees, for example your first name.",
+        help_text=gettext_lazy("What your partner sees, for example your first name."),
     )
     timezone = models.CharField(
-        "time zone", max_length=64, default="UTC", validators=[validate_timezone]
+        gettext_lazy("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
     )
     # Every page and every email this person gets is in this language, whatever the
     # browser says (couples/middleware.py, reminders/outbox.py); set at sign-up from the
@@ -101,23 +102,23 @@ class User(AbstractUser):
 
 class Couple(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
+        ACTIVE = "active", gettext_lazy("Active")
+        ENDED = "ended", gettext_lazy("Ended")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(
-        "couple name",
+        gettext_lazy("couple name"),
         max_length=60,
         blank=True,
-        help_text="Optional. Leave it empty and we will use both of your names.",
+        help_text=gettext_lazy("Optional. Leave it empty and we will use both of your names."),
     )
-    together_since = models.DateField("together since", null=True, blank=True)
+    together_since = models.DateField(gettext_lazy("together since"), null=True, blank=True)
     timezone = models.CharField(
-        "home time zone",
+        gettext_lazy("home time zone"),
         max_length=64,
         default="UTC",
         validators=[validate_timezone],
-        help_text="The day's question turns over at midnight here.",
+        help_text=gettext_lazy("The day's question turns over at midnight here."),
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=now)
@@ -164,7 +165,8 @@ class Couple(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name or " & ".join(member.name for member in self.members) or "Your couple"
+        names = " & ".join(member.name for member in self.members)
+        return self.name or names or _("Your couple")
 
     def partner_of(self, user: User) -> User | None:
         return next((member for member in self.members if member.pk != user.pk), None)
@@ -206,7 +208,9 @@ class Membership(models.Model):
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    seat = models.PositiveSmallIntegerField(choices=[(1, "First partner"), (2, "Second partner")])
+    seat = models.PositiveSmallIntegerField(
+        choices=[(1, gettext_lazy("First partner")), (2, gettext_lazy("Second partner"))]
+    )
     active = models.BooleanField(default=True)
     joined_at = models.DateTimeField(default=now)
 
@@ -232,8 +236,8 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
 class Invitation(models.Model):
     class Kind(models.TextChoices):
-        LINK = "link", "Link"
-        CODE = "code", "Pairing code"
+        LINK = "link", gettext_lazy("Link")
+        CODE = "code", gettext_lazy("Pairing code")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="invitations")
     inviter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")

@@ -10,6 +10,8 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .limits import Limit
 from .models import Couple, Invitation, Membership, User
@@ -28,13 +30,17 @@ WRONG_CODES = Limit("pairing-code-failures", 5, 15 * 60)
 INVITATION_EMAIL_LIMITS = [
     (
         Limit("invitation-emails-hour", 5, 60 * 60),
-        "You have sent five invitations in the past hour, so this one was not sent. "
-        "Please try again later, or share a link instead.",
+        gettext_lazy(
+            "You have sent five invitations in the past hour, so this one was not sent. "
+            "Please try again later, or share a link instead."
+        ),
     ),
     (
         Limit("invitation-emails-day", 20, 24 * 60 * 60),
-        "You have sent twenty invitations today, so this one was not sent. "
-        "Please try again tomorrow, or share a link instead.",
+        gettext_lazy(
+            "You have sent twenty invitations today, so this one was not sent. "
+            "Please try again tomorrow, or share a link instead."
+        ),
     ),
 ]
 INVITATIONS_TO_ONE_ADDRESS = Limit("invitation-emails-address", 3, 24 * 60 * 60)
@@ -82,7 +88,7 @@ def ensure_couple(user: User, **profile) -> Couple:
 def _check_can_invite(inviter: User) -> Couple:
     couple = ensure_couple(inviter)
     if couple.is_complete:
-        raise InvitationError("You are already linked with a partner.")
+        raise InvitationError(_("You are already linked with a partner."))
     return couple
 
 
@@ -90,8 +96,12 @@ def _check_open_invitations(couple: Couple) -> None:
     open_links = couple.invitations.open().filter(kind=Invitation.Kind.LINK)
     if open_links.count() >= MAX_OPEN_INVITATIONS:
         raise InvitationError(
-            f"You have {MAX_OPEN_INVITATIONS} open invitations. "
-            "Withdraw one below before making another."
+            ngettext(
+                "You have %(count)d open invitation. Withdraw it below before making another.",
+                "You have %(count)d open invitations. Withdraw one below before making another.",
+                MAX_OPEN_INVITATIONS,
+            )
+            % {"count": MAX_OPEN_INVITATIONS}
         )
 
 
@@ -125,19 +135,21 @@ def invite_by_email(inviter: User, email: str) -> Invitation:
     database or the broker, and until the email goes out no link works at all.
     """
     if email.lower() == inviter.email.lower():
-        raise InvitationError("That is your own email address. Enter your partner's instead.")
+        raise InvitationError(_("That is your own email address. Enter your partner's instead."))
     couple = _check_can_invite(inviter)
     _check_open_invitations(couple)
     for limit, refusal in INVITATION_EMAIL_LIMITS:
         if not limit.take(inviter.pk):
-            raise InvitationError(refusal)
+            raise InvitationError(str(refusal))
     if not INVITATIONS_TO_ONE_ADDRESS.take(email.lower()):
         raise InvitationError(
-            "That address has had three invitations today, so this one was not sent. "
-            "Please try again tomorrow, or share a link instead."
+            _(
+                "That address has had three invitations today, so this one was not sent. "
+                "Please try again tomorrow, or share a link instead."
+            )
         )
     with transaction.atomic():
-        invitation, _ = _new_link_invitation(inviter, couple, email)
+        invitation, _token = _new_link_invitation(inviter, couple, email)
         invitation_created.send(sender=Invitation, invitation=invitation)
     return invitation
 
@@ -168,7 +180,7 @@ def create_pairing_code(inviter: User) -> Invitation:
     )
     expires_at = now + dt.timedelta(minutes=settings.KINDLING_PAIRING_CODE_MINUTES)
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = "".join(secrets.choice(CODE_ALPHABET) for _position in range(CODE_LENGTH))
         try:
             with transaction.atomic():
                 return Invitation.objects.create(
@@ -194,21 +206,21 @@ def invitation_problem(invitation: Invitation, user: User | None) -> str | None:
     """Why this invitation cannot be accepted (by this user), or None if it can."""
     if invitation.accepted_at is not None:
         if user is not None and invitation.accepted_by_id == user.pk:
-            return "You have already accepted this invitation."
-        return "This invitation has already been used. Ask your partner for a new one."
+            return _("You have already accepted this invitation.")
+        return _("This invitation has already been used. Ask your partner for a new one.")
     if invitation.revoked_at is not None or not invitation.couple.is_active:
-        return "This invitation was withdrawn. Ask your partner for a new one."
+        return _("This invitation was withdrawn. Ask your partner for a new one.")
     if invitation.is_expired:
-        return "This invitation has expired. Ask your partner for a new one."
+        return _("This invitation has expired. Ask your partner for a new one.")
     if user is None:
         return None
     if invitation.inviter_id == user.pk:
-        return "This is your own invitation. Share it with your partner instead."
+        return _("This is your own invitation. Share it with your partner instead.")
     mine = active_couple(user)
     if mine is not None and mine.pk != invitation.couple_id and mine.is_complete:
-        return "You are already linked with a partner, so you cannot join another couple."
+        return _("You are already linked with a partner, so you cannot join another couple.")
     if invitation.couple.is_complete:
-        return "This couple already has two partners."
+        return _("This couple already has two partners.")
     return None
 
 
@@ -238,7 +250,7 @@ def accept_invitation(invitation_id: int, user: User) -> Couple:
     if mine is not None:
         mine = Couple.objects.select_for_update().get(pk=mine.pk)
         if mine.memberships.count() > 1:
-            raise InvitationError("You are already linked with a partner.")
+            raise InvitationError(_("You are already linked with a partner."))
         mine.delete()
     try:
         with transaction.atomic():
@@ -247,15 +259,15 @@ def accept_invitation(invitation_id: int, user: User) -> Couple:
         # Lost a race: either a third person took the seat, or this person joined
         # another couple a moment ago. Say which.
         if Membership.objects.filter(user=user, active=True).exists():
-            raise InvitationError("You are already linked with a partner.") from exc
-        raise InvitationError("This couple already has two partners.") from exc
+            raise InvitationError(_("You are already linked with a partner.")) from exc
+        raise InvitationError(_("This couple already has two partners.")) from exc
 
     now = timezone.now()
     claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
         accepted_at=now, accepted_by=user
     )
     if claimed != 1:  # cannot happen while the row is locked; refuse rather than guess
-        raise InvitationError("This invitation has already been used.")
+        raise InvitationError(_("This invitation has already been used."))
     couple.invitations.open().exclude(pk=invitation.pk).update(revoked_at=now)
     log.info("couple %s linked", couple.pk)
     return couple
@@ -272,7 +284,7 @@ def redeem_pairing_code(raw_code: str, user: User) -> Couple:
     # slip through while one attempt is left.
     if not WRONG_CODES.take(user.pk):
         raise InvitationError(
-            "Too many codes that did not match. Please wait 15 minutes and try again."
+            _("Too many codes that did not match. Please wait 15 minutes and try again.")
         )
     code = normalize_code(raw_code)
     invitation = (
@@ -282,8 +294,10 @@ def redeem_pairing_code(raw_code: str, user: User) -> Couple:
     )
     if invitation is None:
         raise InvitationError(
-            "That code does not match any invitation. Check it with your partner; "
-            "codes look like ABCD-EFGH."
+            _(
+                "That code does not match any invitation. Check it with your partner; "
+                "codes look like ABCD-EFGH."
+            )
         )
     return accept_invitation(invitation.pk, user)
 

@@ -12,22 +12,25 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 UTC = "UTC"
 
 # Where people live. Etc/ (Etc/GMT+5 is five hours *behind* GMT), the old country aliases
 # (US/Eastern, Mexico/BajaNorte) and names such as EST5EDT are left out of the list.
-REGIONS = (
-    "Africa",
-    "America",
-    "Antarctica",
-    "Asia",
-    "Atlantic",
-    "Australia",
-    "Europe",
-    "Indian",
-    "Pacific",
-)
+# Each region heads its part of the list; the city names stay as zoneinfo spells them.
+REGIONS = {
+    "Africa": gettext_lazy("Africa"),
+    "America": gettext_lazy("America"),
+    "Antarctica": gettext_lazy("Antarctica"),
+    "Asia": gettext_lazy("Asia"),
+    "Atlantic": gettext_lazy("Atlantic"),
+    "Australia": gettext_lazy("Australia"),
+    "Europe": gettext_lazy("Europe"),
+    "Indian": pgettext_lazy("time zone region: the Indian Ocean", "Indian"),
+    "Pacific": gettext_lazy("Pacific"),
+}
 
 
 @cache
@@ -91,7 +94,7 @@ def timezone_choices() -> list[tuple[str, str] | tuple[str, list[tuple[str, str]
     for zone in offered_timezones() - {UTC}:
         groups[zone.split("/")[0]].append((zone, city_label(zone)))
     return [(UTC, UTC)] + [
-        (region, sorted(groups[region], key=lambda choice: choice[1]))
+        (REGIONS[region], sorted(groups[region], key=lambda choice: choice[1]))
         for region in REGIONS
         if groups[region]
     ]
@@ -100,8 +103,10 @@ def timezone_choices() -> list[tuple[str, str] | tuple[str, list[tuple[str, str]
 def validate_timezone(value: str) -> None:
     if value not in known_timezones():
         raise ValidationError(
-            "“%(value)s” is not a time zone we know. Pick one from the list, "
-            "such as Europe/London or America/New_York.",
+            _(
+                "“%(value)s” is not a time zone we know. Pick one from the list, "
+                "such as Europe/London or America/New_York."
+            ),
             code="unknown_timezone",
             params={"value": value},
         )
@@ -210,7 +215,7 @@ def guess_timezone(accept_language: str) -> str:
         quality = float(match[2] or 1) if match else 0
         if quality > 0:
             ranked.append((-quality, position, match[1]))
-    for _, _, tag in sorted(ranked):
+    for _quality, _position, tag in sorted(ranked):
         language, *subtags = re.split(r"[-_]", tag)
         # The region is the first two-letter subtag (zh-Hant-TW: TW).
         region = next((s.upper() for s in subtags if len(s) == 2 and s.isalpha()), None)
@@ -231,8 +236,10 @@ def local_to_utc(day: dt.date, time: dt.time, zone: str) -> dt.datetime:
     round_trip = local.astimezone(dt.UTC).astimezone(tz)
     if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise ValidationError(
-            "%(time)s does not exist on %(day)s in %(zone)s: the clocks skip that hour. "
-            "Pick a time an hour later.",
+            _(
+                "%(time)s does not exist on %(day)s in %(zone)s: the clocks skip that hour. "
+                "Pick a time an hour later."
+            ),
             code="nonexistent_time",
             params={"time": time.strftime("%H:%M"), "day": day.isoformat(), "zone": zone},
         )

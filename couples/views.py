@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -60,7 +61,7 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
         user = form.save()
         # This message, and every page from here on, in the language just chosen.
         translation.activate(user.language)
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, _("Your profile is saved."))
         return language.remember(redirect("couples:settings"), user.language)
     return render(request, "couples/settings.html", {"form": form})
 
@@ -73,8 +74,11 @@ def _already_linked(request: HttpRequest, access: CoupleAccess) -> HttpResponse:
     """/invite/ and /join/ send someone who has a partner home, and say why."""
     messages.info(
         request,
-        f"You and {access.partner} already share a couple. To link with someone else, "
-        "end it first in Settings.",
+        _(
+            "You and %(partner)s already share a couple. To link with someone else, "
+            "end it first in Settings."
+        )
+        % {"partner": access.partner.name},
     )
     return redirect("practices:home")
 
@@ -101,14 +105,17 @@ def invite(request: HttpRequest) -> HttpResponse:
                     # The outbox sends it, so a slow mail server never holds up this page.
                     messages.success(
                         request,
-                        f"Your invitation to {invitation.email} is on its way. "
-                        "If it does not arrive, withdraw it below and share a link instead.",
+                        _(
+                            "Your invitation to %(email)s is on its way. If it does not "
+                            "arrive, withdraw it below and share a link instead."
+                        )
+                        % {"email": invitation.email},
                     )
                     return redirect("couples:invite")
             if action == "link":
-                _, token = services.invite_by_link(request.user)
+                _invitation, token = services.invite_by_link(request.user)
                 request.session["new_invite_link"] = _invite_link(token)
-                messages.success(request, "Here is your link. It works once, for 7 days.")
+                messages.success(request, _("Here is your link. It works once, for 7 days."))
                 return redirect("couples:invite")
             if action == "code":
                 services.create_pairing_code(request.user)
@@ -138,7 +145,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=pk, inviter=request.user)
     services.revoke_invitation(invitation)
-    messages.success(request, "Invitation withdrawn.")
+    messages.success(request, _("Invitation withdrawn."))
     return redirect("couples:invite")
 
 
@@ -153,7 +160,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = services.find_link_invitation(token)
     if found is None:
         return _invitation_invalid(
-            request, "This invitation link is not valid. Check that you copied all of it.", 404
+            request, _("This invitation link is not valid. Check that you copied all of it."), 404
         )
     return _invitation_page(request, found)
 
@@ -166,7 +173,7 @@ def pending_invitation(request: HttpRequest) -> HttpResponse:
     found = pending.find(request)
     if found is None:
         return _invitation_invalid(
-            request, "We could not find your invitation. Open the link you were sent again.", 404
+            request, _("We could not find your invitation. Open the link you were sent again."), 404
         )
     return _invitation_page(request, found)
 
@@ -191,7 +198,11 @@ def _invitation_page(request: HttpRequest, found: Invitation) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect(request.path)
         pending.forget(request)
-        messages.success(request, f"You and {couple.partner_of(user)} are linked. Welcome home.")
+        messages.success(
+            request,
+            _("You and %(partner)s are linked. Welcome home.")
+            % {"partner": couple.partner_of(user).name},
+        )
         return redirect("practices:home")
     return render(request, "couples/invitation.html", {"invitation": found})
 
@@ -209,7 +220,9 @@ def join(request: HttpRequest) -> HttpResponse:
             form.add_error("code", str(exc))
         else:
             messages.success(
-                request, f"You and {couple.partner_of(request.user)} are linked. Welcome home."
+                request,
+                _("You and %(partner)s are linked. Welcome home.")
+                % {"partner": couple.partner_of(request.user).name},
             )
             return redirect("practices:home")
     return render(
@@ -231,7 +244,7 @@ def couple_profile(request: HttpRequest) -> HttpResponse:
             services.ensure_couple(request.user, **form.cleaned_data)
         else:
             form.save()
-        messages.success(request, "Your couple profile is saved.")
+        messages.success(request, _("Your couple profile is saved."))
         return redirect("practices:home")
     return render(request, "couples/couple_form.html", {"form": form})
 
@@ -240,14 +253,14 @@ def couple_profile(request: HttpRequest) -> HttpResponse:
 def end_couple(request: HttpRequest) -> HttpResponse:
     access = current_access(request.user)
     if access is None or access.partner is None:
-        messages.info(request, "There is no linked couple to end.")
+        messages.info(request, _("There is no linked couple to end."))
         return redirect("practices:home")
     form = EndCoupleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.end_couple(access.couple)
         messages.info(
             request,
-            "Your couple has ended. What you shared stays readable here for 30 days.",
+            _("Your couple has ended. What you shared stays readable here for 30 days."),
         )
         return redirect("couples:archive", couple_id=access.couple.pk)
     return render(request, "couples/end_couple.html", {"form": form, "access": access})
@@ -284,6 +297,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         user = request.user
         logout(request)
         privacy.delete_account(user)
-        messages.info(request, "Your account and everything you wrote have been deleted.")
+        messages.info(request, _("Your account and everything you wrote have been deleted."))
         return redirect("landing")
     return render(request, "couples/delete_account.html", {"form": form})

@@ -5,6 +5,8 @@ nothing: the balance is a shared page."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy, ngettext
+
 from practices import hub
 
 from .models import Visibility
@@ -35,8 +37,26 @@ SELECT 'closeness', %(tip_feelings)s, COUNT(*)
 """
 
 
-def _plural(one: str, many: str):
-    return lambda n: f"{n} {one if n == 1 else many}"
+def _checkins(n: int) -> str:
+    return ngettext("%(count)s feelings check-in", "%(count)s feelings check-ins", n) % {"count": n}
+
+
+def _responses(n: int) -> str:
+    return ngettext("%(count)s response to a check-in", "%(count)s responses to check-ins", n) % {
+        "count": n
+    }
+
+
+def _hopes(n: int) -> str:
+    return ngettext("%(count)s hope, dream or worry", "%(count)s hopes, dreams or worries", n) % {
+        "count": n
+    }
+
+
+def _closeness(n: int) -> str:
+    return ngettext("%(count)s closeness check-in", "%(count)s closeness check-ins", n) % {
+        "count": n
+    }
 
 
 def register() -> None:
@@ -44,8 +64,8 @@ def register() -> None:
         hub.Counted(
             "checkins",
             CHECKINS_SQL,
-            _plural("feelings check-in", "feelings check-ins"),
-            "Feelings check-ins shared",
+            _checkins,
+            gettext_lazy("Feelings check-ins shared"),
             {"feelings_shared": Visibility.SHARED.value},
         )
     )
@@ -53,23 +73,23 @@ def register() -> None:
         hub.Counted(
             "checkin_responses",
             RESPONSES_SQL,
-            _plural("response to a check-in", "responses to check-ins"),
-            "Responses to a check-in",
+            _responses,
+            gettext_lazy("Responses to a check-in"),
         )
     )
     hub.count_in_balance(
         hub.Counted(
             "hopes",
             HOPES_SQL,
-            _plural("hope, dream or worry", "hopes, dreams or worries"),
-            "Hopes, dreams and worries shared",
+            _hopes,
+            gettext_lazy("Hopes, dreams and worries shared"),
         )
     )
     hub.count_in_balance(
         hub.Counted(
             "closeness",
             CLOSENESS_SQL,
-            _plural("closeness check-in", "closeness check-ins"),
-            "Closeness check-ins answered",
+            _closeness,
+            gettext_lazy("Closeness check-ins answered"),
         )
     )

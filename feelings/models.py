@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
+from django.utils.translation import gettext, gettext_lazy
 
 from couples.models import Couple
 
@@ -14,8 +15,8 @@ HOPE_MAX_LENGTH = 1000
 
 
 class Visibility(models.TextChoices):
-    SHARED = "shared", "Share with my partner"
-    PRIVATE = "private", "Just for me"
+    SHARED = "shared", gettext_lazy("Share with my partner")
+    PRIVATE = "private", gettext_lazy("Just for me")
 
 
 class CheckIn(models.Model):
@@ -23,11 +24,11 @@ class CheckIn(models.Model):
     it, and every query that serves the partner filters on `visibility`."""
 
     class WouldLike(models.TextChoices):
-        LISTENED = "listened", "to be listened to"
-        HUG = "hug", "a hug"
-        SPACE = "space", "some space"
-        HAND = "hand", "a hand with something"
-        CELEBRATE = "celebrate", "celebrate with me"
+        LISTENED = "listened", gettext_lazy("to be listened to")
+        HUG = "hug", gettext_lazy("a hug")
+        SPACE = "space", gettext_lazy("some space")
+        HAND = "hand", gettext_lazy("a hand with something")
+        CELEBRATE = "celebrate", gettext_lazy("celebrate with me")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="checkins")
     author = models.ForeignKey(
@@ -65,10 +66,10 @@ class CheckInResponse(models.Model):
     """The partner's answer to a shared check-in: one tap or a short reply, exactly one."""
 
     class Reply(models.TextChoices):
-        HEAR = "hear", "I hear you"
-        TALK = "talk", "Want to talk tonight?"
-        HUG = "hug", "Sending a hug"
-        HAPPY = "happy", "So happy for you"
+        HEAR = "hear", gettext_lazy("I hear you")
+        TALK = "talk", gettext_lazy("Want to talk tonight?")
+        HUG = "hug", gettext_lazy("Sending a hug")
+        HAPPY = "happy", gettext_lazy("So happy for you")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="+")
     # One-to-one: the database itself keeps a double submit or two tabs to one response.
@@ -88,9 +89,9 @@ class Hope(models.Model):
     """A hope, a dream or a worry. A private draft until its author shares it."""
 
     class Kind(models.TextChoices):
-        HOPE = "hope", "Hope"
-        DREAM = "dream", "Dream"
-        WORRY = "worry", "Worry"
+        HOPE = "hope", gettext_lazy("Hope")
+        DREAM = "dream", gettext_lazy("Dream")
+        WORRY = "worry", gettext_lazy("Worry")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="hopes")
     author = models.ForeignKey(
@@ -118,14 +119,14 @@ class Hope(models.Model):
 
     @property
     def settled_label(self) -> str:
-        return "Feels lighter now" if self.is_worry else "We did it"
+        return gettext("Feels lighter now") if self.is_worry else gettext("We did it")
 
 
 class HopeResponse(models.Model):
     class Reply(models.TextChoices):
-        MORE = "more", "Tell me more"
-        MAKE = "make", "Let's make it happen"
-        WITH_YOU = "with_you", "I'm with you"
+        MORE = "more", gettext_lazy("Tell me more")
+        MAKE = "make", gettext_lazy("Let's make it happen")
+        WITH_YOU = "with_you", gettext_lazy("I'm with you")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="+")
     hope = models.OneToOneField(Hope, on_delete=models.CASCADE, related_name="response")

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from couples.models import Couple, User
 from practices import services as practices
@@ -51,11 +52,11 @@ def check_in(
     visibility: str = Visibility.SHARED,
 ) -> CheckIn:
     if not couple.is_active:
-        raise FeelingsError("This couple has ended.")
+        raise FeelingsError(_("This couple has ended."))
     if feeling not in WORDS:
-        raise FeelingsError("Pick a feeling from the wheel.")
+        raise FeelingsError(_("Pick a feeling from the wheel."))
     if not 1 <= intensity <= 5:
-        raise FeelingsError("Pick an intensity from 1 to 5.")
+        raise FeelingsError(_("Pick an intensity from 1 to 5."))
     with transaction.atomic():
         checkin = CheckIn.objects.create(
             couple=couple,
@@ -76,11 +77,11 @@ def respond_to_checkin(checkin: CheckIn, user: User, *, reply: str = "", body: s
     """The partner's one response. Returns False when there already was one (a double
     submit, or two tabs at once): the first stands, nothing is changed."""
     if checkin.author_id == user.pk or not checkin.is_shared:
-        raise FeelingsError("Only your partner's shared check-ins can be answered.")
+        raise FeelingsError(_("Only your partner's shared check-ins can be answered."))
     if not checkin.couple.is_active:
-        raise FeelingsError("This couple has ended.")
+        raise FeelingsError(_("This couple has ended."))
     if not (reply or body.strip()):
-        raise FeelingsError("Pick a response or write a few words.")
+        raise FeelingsError(_("Pick a response or write a few words."))
     try:
         with transaction.atomic():
             CheckInResponse.objects.create(
@@ -148,7 +149,7 @@ def visible_hopes(couple: Couple, user: User) -> QuerySet[Hope]:
 
 def add_hope(couple: Couple, author: User, *, kind: str, body: str, share: bool) -> Hope:
     if not couple.is_active:
-        raise FeelingsError("This couple has ended.")
+        raise FeelingsError(_("This couple has ended."))
     return Hope.objects.create(
         couple=couple,
         author=author,
@@ -160,21 +161,25 @@ def add_hope(couple: Couple, author: User, *, kind: str, body: str, share: bool)
 
 def share_hope(hope: Hope, user: User) -> None:
     if hope.author_id != user.pk:
-        raise FeelingsError("Only the one who wrote it can share it.")
+        raise FeelingsError(_("Only the one who wrote it can share it."))
     Hope.objects.filter(pk=hope.pk, shared_at__isnull=True).update(shared_at=timezone.now())
 
 
 def settle_hope(hope: Hope) -> None:
     """Either partner may mark a shared item lived through; it stays, as history."""
     if hope.shared_at is None:
-        raise FeelingsError("Share it first; then you can mark it together.")
+        raise FeelingsError(_("Share it first; then you can mark it together."))
     Hope.objects.filter(pk=hope.pk, settled_at__isnull=True).update(settled_at=timezone.now())
 
 
 def tell_me_more_text(hope: Hope) -> str:
-    kind = hope.get_kind_display().lower()
     quoted = hope.body if len(hope.body) <= 160 else hope.body[:159].rstrip() + "…"
-    return f"Tell me more about the {kind} you shared: \u201c{quoted}\u201d"
+    texts = {
+        Hope.Kind.HOPE: _("Tell me more about the hope you shared: “%(words)s”"),
+        Hope.Kind.DREAM: _("Tell me more about the dream you shared: “%(words)s”"),
+        Hope.Kind.WORRY: _("Tell me more about the worry you shared: “%(words)s”"),
+    }
+    return texts[hope.kind] % {"words": quoted}
 
 
 def respond_to_hope(
@@ -190,16 +195,16 @@ def respond_to_hope(
     more" asks it as today's question, unless today's was already answered: then it
     waits in the couple's own questions). (None, False) if a response existed already."""
     if hope.author_id == user.pk or hope.shared_at is None:
-        raise FeelingsError("Only your partner's shared items can be answered.")
+        raise FeelingsError(_("Only your partner's shared items can be answered."))
     couple = hope.couple
     if not couple.is_active:
-        raise FeelingsError("This couple has ended.")
+        raise FeelingsError(_("This couple has ended."))
     if not (reply or body.strip()):
-        raise FeelingsError("Pick a response or write a few words.")
+        raise FeelingsError(_("Pick a response or write a few words."))
     if reply == HopeResponse.Reply.WITH_YOU and not hope.is_worry:
-        raise FeelingsError("That response is for a worry.")
+        raise FeelingsError(_("That response is for a worry."))
     if reply == HopeResponse.Reply.MAKE and hope.is_worry:
-        raise FeelingsError("That response is for a hope or a dream.")
+        raise FeelingsError(_("That response is for a hope or a dream."))
     on_today = False
     question = (
         practices.todays_question(couple, today) if reply == HopeResponse.Reply.MORE else None
@@ -251,11 +256,11 @@ def answer_closeness(couple: Couple, user: User, month: dt.date, ratings: dict) 
     """Save this month's answers once. Returns False if they were already in: answers
     stay as given, so nobody changes theirs after seeing the other's."""
     if not couple.is_active:
-        raise FeelingsError("This couple has ended.")
+        raise FeelingsError(_("This couple has ended."))
     if set(ratings) != set(closeness.KEYS) or not all(
         isinstance(v, int) and 1 <= v <= 5 for v in ratings.values()
     ):
-        raise FeelingsError("Rate every statement from 1 to 5.")
+        raise FeelingsError(_("Rate every statement from 1 to 5."))
     try:
         with transaction.atomic():
             ClosenessAnswer.objects.create(couple=couple, user=user, month=month, ratings=ratings)

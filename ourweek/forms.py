@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from couples.models import User
 from practices.tips import Tip
@@ -11,9 +13,9 @@ ACTIONS = {"save", "next", "skip"}
 
 
 class WeeklyTimeForm(forms.Form):
-    weekday = forms.TypedChoiceField(label="Day", choices=WEEKDAYS, coerce=int)
+    weekday = forms.TypedChoiceField(label=gettext_lazy("Day"), choices=WEEKDAYS, coerce=int)
     at = forms.TimeField(
-        label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=gettext_lazy("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
 
@@ -26,9 +28,14 @@ def _line(label: str, help_text: str = "") -> forms.CharField:
         help_text=help_text,
         widget=forms.TextInput(attrs={"maxlength": LINE_MAX_LENGTH, "autocomplete": "off"}),
         error_messages={
-            "max_length": f"Please keep it to one line of up to {LINE_MAX_LENGTH} characters."
+            "max_length": gettext("Please keep it to one line of up to %(count)s characters.")
+            % {"count": LINE_MAX_LENGTH}
         },
     )
+
+
+def _answer_label(person: User, prompt: str) -> str:
+    return gettext("%(name)s: %(prompt)s") % {"name": person.name, "prompt": prompt}
 
 
 class LinesForm(forms.Form):
@@ -38,11 +45,12 @@ class LinesForm(forms.Form):
     def __init__(self, *args, me: User, partner: User, prompt: str, partner_open: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.me, self.partner = me, partner
-        self.fields["mine"] = _line(f"{me.name}: {prompt}")
+        self.fields["mine"] = _line(_answer_label(me, prompt))
         if partner_open:
             self.fields["theirs"] = _line(
-                f"{partner.name}: {prompt}",
-                help_text=f"If {partner.name} is here with you on this phone.",
+                _answer_label(partner, prompt),
+                help_text=gettext("If %(name)s is here with you on this phone.")
+                % {"name": partner.name},
             )
 
     def bodies(self) -> dict[User, str]:
@@ -52,7 +60,7 @@ class LinesForm(forms.Form):
         return found
 
 
-TIP_CHOICES = [("", "Pick the tip it fits"), *Tip.choices]
+TIP_CHOICES = [("", gettext_lazy("Pick the tip it fits")), *Tip.choices]
 
 
 class WishesForm(forms.Form):
@@ -63,9 +71,14 @@ class WishesForm(forms.Form):
         if partner_open:
             self.people["theirs"] = partner
         for key, person in self.people.items():
-            self.fields[key] = _line(f"{person.name}: what would make you feel loved this week?")
+            self.fields[key] = _line(
+                gettext("%(name)s: what would make you feel loved this week?")
+                % {"name": person.name}
+            )
             self.fields[f"{key}_tip"] = forms.ChoiceField(
-                label=f"The tip {person.name}'s wish fits", choices=TIP_CHOICES, required=False
+                label=gettext("The tip %(name)s's wish fits") % {"name": person.name},
+                choices=TIP_CHOICES,
+                required=False,
             )
 
     def clean(self):
@@ -73,7 +86,9 @@ class WishesForm(forms.Form):
         for key, person in self.people.items():
             if cleaned.get(key) and not cleaned.get(f"{key}_tip"):
                 self.add_error(
-                    f"{key}_tip", f"Pick the tip {person.name}'s wish fits, so it counts there."
+                    f"{key}_tip",
+                    gettext("Pick the tip %(name)s's wish fits, so it counts there.")
+                    % {"name": person.name},
                 )
         return cleaned
 
@@ -84,15 +99,22 @@ class WishesForm(forms.Form):
         }
 
 
+_between_minutes = format_lazy(
+    gettext_lazy("Pick between {low} and {high} minutes."),
+    low=MIN_SPEAK_MINUTES,
+    high=MAX_SPEAK_MINUTES,
+)
+
+
 class SpeakMinutesForm(forms.Form):
     minutes = forms.IntegerField(
-        label="Minutes each",
+        label=gettext_lazy("Minutes each"),
         min_value=MIN_SPEAK_MINUTES,
         max_value=MAX_SPEAK_MINUTES,
         error_messages={
-            "min_value": f"Pick between {MIN_SPEAK_MINUTES} and {MAX_SPEAK_MINUTES} minutes.",
-            "max_value": f"Pick between {MIN_SPEAK_MINUTES} and {MAX_SPEAK_MINUTES} minutes.",
-            "required": "Say how many minutes each of you would like.",
-            "invalid": "Minutes are a whole number, like 5.",
+            "min_value": _between_minutes,
+            "max_value": _between_minutes,
+            "required": gettext_lazy("Say how many minutes each of you would like."),
+            "invalid": gettext_lazy("Minutes are a whole number, like 5."),
         },
     )

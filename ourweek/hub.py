@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import Subquery
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext
 
 from couples.access import CoupleAccess
 from couples.models import Couple
@@ -36,8 +37,12 @@ SELECT 'wishes', tip, COUNT(*)
 """
 
 
-def _plural(one: str, many: str):
-    return lambda n: f"{n} {one if n == 1 else many}"
+def _weeks(n: int) -> str:
+    return ngettext("%(count)s weekly check-in", "%(count)s weekly check-ins", n) % {"count": n}
+
+
+def _wishes(n: int) -> str:
+    return ngettext("%(count)s wish come true", "%(count)s wishes come true", n) % {"count": n}
 
 
 def home_card(request: HttpRequest, access: CoupleAccess, today: dt.date, now: dt.datetime) -> dict:
@@ -83,16 +88,16 @@ def register() -> None:
         hub.Counted(
             kind="weeks",
             sql=WEEKS_SQL,
-            label=_plural("weekly check-in", "weekly check-ins"),
-            line="Weekly check-ins",
+            label=_weeks,
+            line=gettext_lazy("Weekly check-ins"),
         )
     )
     hub.count_in_balance(
         hub.Counted(
             kind="wishes",
             sql=WISHES_SQL,
-            label=_plural("wish come true", "wishes come true"),
-            line="Wishes ticked done",
+            label=_wishes,
+            line=gettext_lazy("Wishes ticked done"),
         )
     )
     hub.add_home_card(

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import dates
 from django.utils.timezone import now
+from django.utils.translation import gettext, gettext_lazy
 
 from couples.models import Couple
 from practices.tips import Tip
@@ -60,7 +61,10 @@ class WeeklyTime(models.Model):
         return f"Weekly time of couple {self.couple_id}"
 
     def label(self) -> str:
-        return f"{dict(WEEKDAYS)[self.weekday]} {self.at:%H:%M}"
+        return gettext("%(weekday)s %(time)s") % {
+            "weekday": dict(WEEKDAYS)[self.weekday],
+            "time": f"{self.at:%H:%M}",
+        }
 
 
 class Week(models.Model):
@@ -68,12 +72,12 @@ class Week(models.Model):
     so a couple has at most one per week, however late they start it."""
 
     class Step(models.IntegerChoices):
-        APPRECIATIONS = 1, "Appreciations"
-        WENT_WELL = 2, "What went well"
-        ON_MY_MIND = 3, "One thing on my mind"
-        FEEL_LOVED = 4, "What would make you feel loved this week?"
-        TIME_TOGETHER = 5, "Time together"
-        DONE = 6, "Finished"
+        APPRECIATIONS = 1, gettext_lazy("Appreciations")
+        WENT_WELL = 2, gettext_lazy("What went well")
+        ON_MY_MIND = 3, gettext_lazy("One thing on my mind")
+        FEEL_LOVED = 4, gettext_lazy("What would make you feel loved this week?")
+        TIME_TOGETHER = 5, gettext_lazy("Time together")
+        DONE = 6, gettext_lazy("Finished")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="weeks")
     starts_on = models.DateField()
@@ -116,9 +120,9 @@ class Line(models.Model):
     """One line a partner chose to write down during the check-in."""
 
     class Kind(models.TextChoices):
-        APPRECIATION = "appreciation", "Appreciation"
-        WENT_WELL = "went_well", "What went well"
-        TAKEAWAY = "takeaway", "Takeaway"
+        APPRECIATION = "appreciation", gettext_lazy("Appreciation")
+        WENT_WELL = "went_well", gettext_lazy("What went well")
+        TAKEAWAY = "takeaway", gettext_lazy("Takeaway")
 
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="lines")
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="+")

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from couples.models import Couple, User
 from practices import services as practices
 from practices.models import DailyQuestion, DateIdea, DateNight, GratitudeNote
 
-from .models import Line, Week, WeeklyTime, Wish
+from .models import WEEKDAYS, Line, Week, WeeklyTime, Wish
 from .signals import weekly_time_changed
 
 # How long the "River moved our week" notice stays up, and a wish on the home page.
@@ -59,7 +59,7 @@ def move_weekly_time(couple: Couple, user: User, weekday: int, at: dt.time) -> W
     """Either partner moves the weekly time. Under the row's lock, so two moves at once
     end as one of them, whole: its day, its time, its author and its next invitation."""
     if not couple.is_active:
-        raise WeekError("This couple has ended.")
+        raise WeekError(_("This couple has ended."))
     weekly_time(couple)
     with transaction.atomic():
         locked = WeeklyTime.objects.select_for_update().get(couple=couple)
@@ -87,15 +87,33 @@ def change_notice(when: WeeklyTime, viewer: User, now: dt.datetime) -> str:
     if when.changed_at is None or now - when.changed_at > NOTICE_FOR:
         return ""
     if when.changed_by_id == viewer.pk:
-        who = "You"
-    elif when.changed_by is not None:
-        who = when.changed_by.name
-    else:
-        return ""
-    return f"{who} moved our week to {when.label()}."
+        return _("You moved our week to %(when)s.") % {"when": when.label()}
+    if when.changed_by is not None:
+        return _("%(name)s moved our week to %(when)s.") % {
+            "name": when.changed_by.name,
+            "when": when.label(),
+        }
+    return ""
 
 
 # --- The week's check-in ------------------------------------------------------------------
+
+
+def step_reminder(step: int) -> str:
+    """Where the week is, for a tap on a later step than the one it is on."""
+    return {
+        Week.Step.APPRECIATIONS: _("One step at a time: you are on step 1, appreciations."),
+        Week.Step.WENT_WELL: _("One step at a time: you are on step 2, what went well."),
+        Week.Step.ON_MY_MIND: _("One step at a time: you are on step 3, one thing on my mind."),
+        Week.Step.FEEL_LOVED: _(
+            "One step at a time: you are on step 4, what would make you feel loved this week."
+        ),
+        Week.Step.TIME_TOGETHER: _("One step at a time: you are on step 5, time together."),
+    }[step]
+
+
+def _weekday(moment: dt.datetime, zone) -> str:
+    return str(dict(WEEKDAYS)[moment.astimezone(zone).weekday()])
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -109,7 +127,7 @@ def start_week(couple: Couple, today: dt.date | None = None) -> Week:
     if week is not None:
         return week
     if not couple.is_active:
-        raise WeekError("This couple has ended.")
+        raise WeekError(_("This couple has ended."))
     try:
         with transaction.atomic():
             return Week.objects.create(couple=couple, starts_on=starts_on)
@@ -122,12 +140,9 @@ def _open_week(week: Week, step: int) -> Week:
     already passed (a partner on another phone may still be typing), never a later one."""
     locked = Week.objects.select_for_update().get(pk=week.pk)
     if locked.is_finished:
-        raise WeekError("This week is finished, so it stays as it is.")
+        raise WeekError(_("This week is finished, so it stays as it is."))
     if step > locked.step:
-        current = Week.Step(locked.step)
-        raise WeekError(
-            f"One step at a time: you are on step {current.value}, {current.label.lower()}."
-        )
+        raise WeekError(step_reminder(locked.step))
     return locked
 
 
@@ -202,7 +217,7 @@ def move_on(week: Week, step: int) -> int:
     """Leave `step` for the next one (after writing, or skipping it). Only from the step
     the week is on: a tap on an old page, or both phones at once, moves it once."""
     if step >= Week.Step.TIME_TOGETHER:
-        raise WeekError("This is the last step: finish the week when you are ready.")
+        raise WeekError(_("This is the last step: finish the week when you are ready."))
     with transaction.atomic():
         locked = _open_week(week, step)
         if locked.step != step:
@@ -220,11 +235,8 @@ def finish_week(week: Week, user: User) -> bool:
         if locked.is_finished:
             return False
         if locked.step < Week.Step.TIME_TOGETHER:
-            current = Week.Step(locked.step)
-            raise WeekError(
-                f"One step at a time: you are on step {current.value}, "
-                f"{current.label.lower()}. Skip the steps you want to leave out."
-            )
+            skip = _("Skip the steps you want to leave out.")
+            raise WeekError(f"{step_reminder(locked.step)} {skip}")
         took_part = {user.pk}
         took_part |= set(Line.objects.filter(week=week).values_list("author_id", flat=True))
         took_part |= set(Wish.objects.filter(week=week).values_list("author_id", flat=True))
@@ -244,7 +256,7 @@ def finish_week(week: Week, user: User) -> bool:
 def save_as_note(line: Line, user: User) -> GratitudeNote | None:
     """The writer's appreciation, sent to their partner as a gratitude note, once."""
     if line.author_id != user.pk or line.kind != Line.Kind.APPRECIATION:
-        raise WeekError("Only your own appreciation can become your note.")
+        raise WeekError(_("Only your own appreciation can become your note."))
     with transaction.atomic():
         if Line.objects.filter(pk=line.pk, saved_as_note=False).update(saved_as_note=True) != 1:
             return None  # already sent
@@ -257,7 +269,7 @@ def save_as_note(line: Line, user: User) -> GratitudeNote | None:
 def tick_wish(wish: Wish, user: User) -> bool:
     """The partner the wish was for ticks it done. Returns False if it already was."""
     if wish.author_id == user.pk:
-        raise WeekError("Your own wish is ticked by your partner, when they have done it.")
+        raise WeekError(_("Your own wish is ticked by your partner, when they have done it."))
     return bool(
         Wish.objects.filter(pk=wish.pk, done_at__isnull=True).update(done_at=timezone.now())
     )
@@ -286,7 +298,8 @@ def week_material(couple: Couple, user: User, end: dt.datetime) -> list[Reminder
     for note in notes:
         found.append(
             Reminder(
-                f"A note from {note.author.name}, {date_format(note.delivered_at.astimezone(zone), 'l')}",
+                _("A note from %(name)s, %(weekday)s")
+                % {"name": note.author.name, "weekday": _weekday(note.delivered_at, zone)},
                 "note",
                 note.pk,
             )
@@ -298,8 +311,15 @@ def week_material(couple: Couple, user: User, end: dt.datetime) -> list[Reminder
         .order_by("-reacted_at")[:MATERIAL_LIMIT]
     )
     for note in reacted:
-        who = note.recipient.name if note.recipient else "Someone"
-        found.append(Reminder(f"{who} reacted: {note.get_reaction_display()}", "note", note.pk))
+        reaction = note.get_reaction_display()
+        if note.recipient:
+            title = _("%(name)s reacted: %(reaction)s") % {
+                "name": note.recipient.name,
+                "reaction": reaction,
+            }
+        else:
+            title = _("Someone reacted: %(reaction)s") % {"reaction": reaction}
+        found.append(Reminder(title, "note", note.pk))
     questions = (
         DailyQuestion.objects.filter(
             couple=couple,

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,14 +21,14 @@ from .models import Line, Week, Wish
 
 PAGE_SIZE = 20
 STEP_PROMPTS = {
-    Week.Step.APPRECIATIONS: "one thing I appreciated this week",
-    Week.Step.WENT_WELL: "what went well for us",
-    Week.Step.ON_MY_MIND: "my takeaway, if I want to keep one",
+    Week.Step.APPRECIATIONS: gettext_lazy("one thing I appreciated this week"),
+    Week.Step.WENT_WELL: gettext_lazy("what went well for us"),
+    Week.Step.ON_MY_MIND: gettext_lazy("my takeaway, if I want to keep one"),
 }
 LISTENER_CUES = [
-    "Reflect back what you heard, in your own words.",
-    "Ask what would help.",
-    "No fixing yet: just listen.",
+    gettext_lazy("Reflect back what you heard, in your own words."),
+    gettext_lazy("Ask what would help."),
+    gettext_lazy("No fixing yet: just listen."),
 ]
 
 
@@ -168,7 +170,8 @@ def weekly_time(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Our week is now on {when.label()}. {request.access.partner.name} will see the change.",
+                _("Our week is now on %(when)s. %(name)s will see the change.")
+                % {"when": when.label(), "name": request.access.partner.name},
             )
             return redirect("ourweek:index")
     return render(
@@ -219,18 +222,14 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         raise Http404("No such step.")
     action = request.POST.get("action", "save")
     if action not in ACTIONS | {"minutes"}:
-        messages.error(request, "That button is not one we know. Nothing was changed.")
+        messages.error(request, _("That button is not one we know. Nothing was changed."))
         return redirect(_week_url(week))
     if week.is_finished:
-        messages.info(request, "This week is finished, so it stays as it is. Nothing changed.")
+        messages.info(request, _("This week is finished, so it stays as it is. Nothing changed."))
         return redirect(_week_url(week))
     if step > week.step:
-        current = Week.Step(week.step)
-        messages.error(
-            request,
-            f"One step at a time: you are on step {current.value}, {current.label.lower()}. "
-            "Nothing was saved.",
-        )
+        nothing_saved = _("Nothing was saved.")
+        messages.error(request, f"{services.step_reminder(week.step)} {nothing_saved}")
         return redirect(_week_url(week))
     access = request.access
     try:
@@ -241,7 +240,12 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
                     request, week, minutes_form=minutes_form, status=400, shown_step=step
                 )
             services.set_speak_minutes(week, minutes_form.cleaned_data["minutes"])
-            messages.success(request, f"{week.speak_minutes} minutes each.")
+            minutes = week.speak_minutes
+            messages.success(
+                request,
+                ngettext("%(count)s minute each.", "%(count)s minutes each.", minutes)
+                % {"count": minutes},
+            )
             return redirect(_week_url(week, "on-my-mind"))
         if action != "skip" and step != Week.Step.TIME_TOGETHER:
             written = _written(week, access)
@@ -258,10 +262,13 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
             for person in saved.kept:
                 messages.info(
                     request,
-                    f"{person.name} had already written theirs on their phone, so it stays as they wrote it.",
+                    _(
+                        "%(name)s had already written theirs on their phone, so it stays as they wrote it."
+                    )
+                    % {"name": person.name},
                 )
             if saved.written and action == "save":
-                messages.success(request, "Saved. It shows on both your screens.")
+                messages.success(request, _("Saved. It shows on both your screens."))
         if action in ("next", "skip"):
             services.move_on(week, step)
     except services.WeekError as exc:
@@ -275,9 +282,9 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
     week = _get_week(request, pk)
     try:
         if services.finish_week(week, request.user):
-            messages.success(request, "That's our week. Thank you for taking the time together.")
+            messages.success(request, _("That's our week. Thank you for taking the time together."))
         else:
-            messages.info(request, "This week is already finished. Nothing changed.")
+            messages.info(request, _("This week is already finished. Nothing changed."))
     except services.WeekError as exc:
         messages.error(request, str(exc))
     return redirect(_week_url(week))
@@ -293,13 +300,16 @@ def save_note(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     if line is None:
-        messages.error(request, "Write your appreciation first, then it can become a note.")
+        messages.error(request, _("Write your appreciation first, then it can become a note."))
     else:
         try:
             if services.save_as_note(line, request.user):
-                messages.success(request, f"Sent to {request.access.partner.name} as a note.")
+                messages.success(
+                    request,
+                    _("Sent to %(name)s as a note.") % {"name": request.access.partner.name},
+                )
             else:
-                messages.info(request, "This one is already a note. Nothing changed.")
+                messages.info(request, _("This one is already a note. Nothing changed."))
         except services.WeekError as exc:
             messages.error(request, str(exc))
     return redirect(_week_url(week, "step"))
@@ -337,9 +347,11 @@ def wish_done(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such wish.")
     try:
         if services.tick_wish(wish, request.user):
-            messages.success(request, f"Done. {wish.author.name} will see it ticked.")
+            messages.success(
+                request, _("Done. %(name)s will see it ticked.") % {"name": wish.author.name}
+            )
         else:
-            messages.info(request, "This wish is already ticked done.")
+            messages.info(request, _("This wish is already ticked done."))
     except services.WeekError as exc:
         messages.error(request, str(exc))
     return redirect("practices:home")

@@ -8,7 +8,9 @@ class PracticesConfig(AppConfig):
     def ready(self) -> None:
         from couples import privacy as couples_privacy
 
-        from . import cards, privacy
+        from . import cards, library, privacy, translated
 
         couples_privacy.register(privacy)
         cards.register()
+        translated.register("prompts", library.PROMPTS_SHIPPED)
+        translated.register("date ideas", library.IDEAS_SHIPPED)

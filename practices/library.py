@@ -26,8 +26,20 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .models import DateIdea, Prompt, ShippedRelease
+from .translated import Shipped
 
 CONTENT = Path(__file__).resolve().parent / "content"
+
+# What practices/translated.py translates, with the columns' limits.
+PROMPTS_SHIPPED = Shipped(
+    CONTENT, "prompts.json", ("text",), (("text", Prompt._meta.get_field("text").max_length),)
+)
+IDEAS_SHIPPED = Shipped(
+    CONTENT,
+    "date_ideas.json",
+    ("title", "description"),
+    tuple((name, DateIdea._meta.get_field(name).max_length) for name in ("title", "description")),
+)
 
 
 @dataclass(frozen=True)

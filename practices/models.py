@@ -10,6 +10,7 @@ from django.utils.timezone import now
 from couples.models import Couple
 from couples.timezones import validate_timezone
 
+from . import translated
 from .tips import Tip
 
 NOTE_MAX_LENGTH = 2000
@@ -86,6 +87,11 @@ class Prompt(models.Model):
         # Not the text: a couple's own prompt is theirs, and this string shows in the admin
         # (delete confirmations list every related row by it).
         return f"Prompt {self.pk}"
+
+    @property
+    def shown_text(self) -> str:
+        """The text in the reader's language (a couple's own prompt stays as written)."""
+        return translated.text("prompts", self.shipped_key, "text", self.text)
 
 
 class FavoritePrompt(models.Model):
@@ -237,6 +243,14 @@ class DateIdea(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        return translated.text("date ideas", self.shipped_key, "title", self.title)
+
+    @property
+    def shown_description(self) -> str:
+        return translated.text("date ideas", self.shipped_key, "description", self.description)
 
     @property
     def tags(self) -> list[tuple[str, str]]:

@@ -15,9 +15,15 @@ from pathlib import Path
 
 from django.urls import reverse
 
+from practices import translated
 from practices.tips import Tip
 
 CONTENT = Path(__file__).resolve().parent / "content" / "nudges.json"
+# Translations: content/<language>/nudges.json (see practices/translated.py).
+SHIPPED = translated.Shipped(
+    CONTENT.parent, CONTENT.name, ("subject", "preheader", "paragraphs", "action_label")
+)
+translated.register("nudges", SHIPPED)
 
 # Where each template's one action leads.
 ACTION_URLS = {
@@ -49,12 +55,14 @@ class Template:
     action_label: str
 
     def render(self, *, name: str, partner: str) -> dict:
+        """The words to send, in the active language (the recipient's, in the worker)."""
         fill = {"name": name, "partner": partner}
+        words = translated.item("nudges", self.key)
         return {
-            "subject": self.subject.format(**fill),
-            "preheader": self.preheader,
-            "paragraphs": [paragraph.format(**fill) for paragraph in self.paragraphs],
-            "action_label": self.action_label,
+            "subject": words.get("subject", self.subject).format(**fill),
+            "preheader": words.get("preheader", self.preheader),
+            "paragraphs": [p.format(**fill) for p in words.get("paragraphs", self.paragraphs)],
+            "action_label": words.get("action_label", self.action_label),
         }
 
 

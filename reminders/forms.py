@@ -4,6 +4,8 @@ import datetime as dt
 
 from django import forms
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from couples.forms import timezone_field
 from couples.models import User
@@ -19,29 +21,35 @@ class ReminderPreferenceForm(forms.ModelForm):
     nudges arrive at `send_time` there, so it sits next to the time."""
 
     days = forms.TypedMultipleChoiceField(
-        label="On these days",
+        label=gettext_lazy("On these days"),
         choices=WEEKDAYS,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     send_time = forms.TimeField(
-        label="At this time",
+        label=gettext_lazy("At this time"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         input_formats=["%H:%M", "%H:%M:%S"],
-        help_text="Your local time, for example 19:00.",
+        help_text=gettext_lazy("Your local time, for example 19:00."),
         error_messages={
-            "required": "Enter a time, for example 19:00.",
-            "invalid": "That is not a time of day. Enter one like 19:00 (hours 0 to 23).",
+            "required": gettext_lazy("Enter a time, for example 19:00."),
+            "invalid": gettext_lazy(
+                "That is not a time of day. Enter one like 19:00 (hours 0 to 23)."
+            ),
         },
     )
-    timezone = timezone_field("In this time zone", "Nudges arrive at your time in this zone.")
+    timezone = timezone_field(
+        gettext_lazy("In this time zone"), gettext_lazy("Nudges arrive at your time in this zone.")
+    )
     tips = forms.MultipleChoiceField(
-        label="About these tips",
+        label=gettext_lazy("About these tips"),
         choices=Tip.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Each nudge is built on one of them. Untick any you would rather not hear about.",
+        help_text=gettext_lazy(
+            "Each nudge is built on one of them. Untick any you would rather not hear about."
+        ),
     )
 
     class Meta:
@@ -63,7 +71,9 @@ class ReminderPreferenceForm(forms.ModelForm):
             "monthly_checkin",
         ]
         # The same switch lets the words of a partner's check-in into its alert.
-        labels = {"note_text_in_email": "include the words of notes and check-ins in alerts"}
+        labels = {
+            "note_text_in_email": gettext_lazy("include the words of notes and check-ins in alerts")
+        }
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,9 +86,9 @@ class ReminderPreferenceForm(forms.ModelForm):
         data = super().clean()
         if data.get("nudges_enabled"):
             if "days" in data and not data["days"]:
-                self.add_error("days", "Pick at least one day, or turn nudges off.")
+                self.add_error("days", _("Pick at least one day, or turn nudges off."))
             if "tips" in data and not data["tips"]:
-                self.add_error("tips", "Pick at least one tip, or turn nudges off.")
+                self.add_error("tips", _("Pick at least one tip, or turn nudges off."))
         return data
 
     def save(self, commit: bool = True) -> ReminderPreference:
@@ -102,11 +112,11 @@ class ReminderPreferenceForm(forms.ModelForm):
 
 class PauseForm(forms.Form):
     until = forms.DateField(
-        label="Pause until",
+        label=gettext_lazy("Pause until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Nudges and digests start again on this day.",
-        error_messages={"invalid": "Enter a date, for example 2026-12-24."},
+        help_text=gettext_lazy("Nudges and digests start again on this day."),
+        error_messages={"invalid": gettext_lazy("Enter a date, for example 2026-12-24.")},
     )
 
     def __init__(self, *args, today: dt.date, **kwargs):
@@ -116,12 +126,12 @@ class PauseForm(forms.Form):
     def clean_until(self) -> dt.date:
         until = self.cleaned_data["until"]
         if until is None:
-            raise forms.ValidationError("Pick the day your reminders should start again.")
+            raise forms.ValidationError(_("Pick the day your reminders should start again."))
         if until <= self.today:
-            raise forms.ValidationError("That day has already come. Pick a day after today.")
+            raise forms.ValidationError(_("That day has already come. Pick a day after today."))
         if until > self.today + MAX_PAUSE:
             raise forms.ValidationError(
-                "That is more than a year away. To stop nudges for good, turn them off above."
+                _("That is more than a year away. To stop nudges for good, turn them off above.")
             )
         return until
 
@@ -138,7 +148,7 @@ class ChannelsForm(forms.Form):
                 label=Nudge.Kind(kind).label,
                 choices=CHANNEL_CHOICES,
                 initial=channels_for(pref, kind),
-                error_messages={"invalid_choice": "Pick email, push, or both."},
+                error_messages={"invalid_choice": _("Pick email, push, or both.")},
             )
 
     def save(self) -> ReminderPreference:

@@ -4,7 +4,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from practices.tips import Tip
 
@@ -12,7 +15,23 @@ from . import schedule
 
 DEFAULT_DAYS = [0, 2, 4]  # Monday, Wednesday, Friday
 DEFAULT_SEND_TIME = dt.time(19, 0)
-LEAD_HOURS = [(1, "1 hour"), (3, "3 hours"), (12, "12 hours"), (24, "1 day"), (48, "2 days")]
+LEAD_HOURS = [
+    (1, gettext_lazy("1 hour")),
+    (3, gettext_lazy("3 hours")),
+    (12, gettext_lazy("12 hours")),
+    (24, gettext_lazy("1 day")),
+    (48, gettext_lazy("2 days")),
+]
+# "Nudges on Mondays and Fridays": a weekday as it reads when it repeats.
+WEEKDAYS_PLURAL = {
+    0: gettext_lazy("Mondays"),
+    1: gettext_lazy("Tuesdays"),
+    2: gettext_lazy("Wednesdays"),
+    3: gettext_lazy("Thursdays"),
+    4: gettext_lazy("Fridays"),
+    5: gettext_lazy("Saturdays"),
+    6: gettext_lazy("Sundays"),
+}
 
 
 def default_days() -> list[int]:
@@ -36,29 +55,39 @@ class ReminderPreference(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
     )
-    nudges_enabled = models.BooleanField("send me nudges", default=True)
-    days = models.JSONField("on these days", default=default_days)
-    send_time = models.TimeField("at this time", default=DEFAULT_SEND_TIME)
-    tips = models.JSONField("about these tips", default=default_tips)
+    nudges_enabled = models.BooleanField(gettext_lazy("send me nudges"), default=True)
+    days = models.JSONField(gettext_lazy("on these days"), default=default_days)
+    send_time = models.TimeField(gettext_lazy("at this time"), default=DEFAULT_SEND_TIME)
+    tips = models.JSONField(gettext_lazy("about these tips"), default=default_tips)
     paused_until = models.DateField(
         "paused until", null=True, blank=True, help_text="Nudges and digests resume on this day."
     )
-    note_alerts = models.BooleanField("tell me when a note arrives", default=True)
+    note_alerts = models.BooleanField(gettext_lazy("tell me when a note arrives"), default=True)
     # Off by default: email is the least private way we reach anyone (providers, shared
     # inboxes, lock-screen previews), so the alert only says that a note is waiting.
-    note_text_in_email = models.BooleanField("include the note's text in the email", default=False)
-    date_reminders = models.BooleanField("remind me before a date night", default=True)
+    note_text_in_email = models.BooleanField(
+        gettext_lazy("include the note's text in the email"), default=False
+    )
+    date_reminders = models.BooleanField(
+        gettext_lazy("remind me before a date night"), default=True
+    )
     date_lead_hours = models.PositiveSmallIntegerField(
-        "how long before", choices=LEAD_HOURS, default=24
+        gettext_lazy("how long before"), choices=LEAD_HOURS, default=24
     )
-    digest_enabled = models.BooleanField("send me a weekly digest on Sunday", default=True)
+    digest_enabled = models.BooleanField(
+        gettext_lazy("send me a weekly digest on Sunday"), default=True
+    )
     checkin_alerts = models.BooleanField(
-        "tell me when my partner's check-in asks for something", default=True
+        gettext_lazy("tell me when my partner's check-in asks for something"), default=True
     )
-    thinking_alerts = models.BooleanField("tell me when my partner is thinking of me", default=True)
-    weekly_checkin = models.BooleanField("invite me to our weekly check-in", default=True)
+    thinking_alerts = models.BooleanField(
+        gettext_lazy("tell me when my partner is thinking of me"), default=True
+    )
+    weekly_checkin = models.BooleanField(
+        gettext_lazy("invite me to our weekly check-in"), default=True
+    )
     monthly_checkin = models.BooleanField(
-        "tell me when the month's closeness check-in opens", default=True
+        gettext_lazy("tell me when the month's closeness check-in opens"), default=True
     )
     # Per kind, "email", "push" or "both"; a kind not named here follows PUSH_DEFAULTS.
     # Push only ever applies once the person has turned it on for a device.
@@ -116,12 +145,19 @@ class ReminderPreference(models.Model):
     def summary(self) -> str:
         """One line for the settings page: what arrives when."""
         if self.paused_until is not None:
-            return f"Nudges are paused until {formats.date_format(self.paused_until, 'l j F')}."
+            day = date_format(self.paused_until, _("l j F"))
+            return _("Nudges are paused until %(day)s.") % {"day": day}
         if not (self.nudges_enabled and self.days and self.tips):
-            return "Nudges are off."
-        names = [str(name) + "s" for day, name in schedule.WEEKDAYS if day in self.days]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"Nudges on {listed} at {self.send_time:%H:%M} ({self.user.timezone})."
+            return _("Nudges are off.")
+        names = [str(WEEKDAYS_PLURAL[day]) for day, __ in schedule.WEEKDAYS if day in self.days]
+        listed = names[0]
+        if len(names) > 1:
+            listed = _("%(days)s and %(last)s") % {"days": ", ".join(names[:-1]), "last": names[-1]}
+        return _("Nudges on %(days)s at %(time)s (%(zone)s).") % {
+            "days": listed,
+            "time": f"{self.send_time:%H:%M}",
+            "zone": self.user.timezone,
+        }
 
 
 class Nudge(models.Model):
@@ -135,20 +171,20 @@ class Nudge(models.Model):
     """
 
     class Kind(models.TextChoices):
-        NUDGE = "nudge", "Nudge"
-        NOTE = "note", "Note alert"
-        DATE = "date", "Date reminder"
-        DIGEST = "digest", "Weekly digest"
-        NOTICE = "notice", "Account notice"
-        INVITE = "invite", "Invitation"
-        CHECKIN = "checkin", "Check-in alert"
-        THINKING = "thinking", "Thinking of you"
-        WEEKLY = "weekly", "Weekly check-in invitation"
-        MONTHLY = "monthly", "Monthly check-in reminder"
+        NUDGE = "nudge", gettext_lazy("Nudge")
+        NOTE = "note", gettext_lazy("Note alert")
+        DATE = "date", gettext_lazy("Date reminder")
+        DIGEST = "digest", gettext_lazy("Weekly digest")
+        NOTICE = "notice", gettext_lazy("Account notice")
+        INVITE = "invite", gettext_lazy("Invitation")
+        CHECKIN = "checkin", gettext_lazy("Check-in alert")
+        THINKING = "thinking", gettext_lazy("Thinking of you")
+        WEEKLY = "weekly", gettext_lazy("Weekly check-in invitation")
+        MONTHLY = "monthly", gettext_lazy("Monthly check-in reminder")
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "Email"
-        PUSH = "push", "Push notification"
+        EMAIL = "email", gettext_lazy("Email")
+        PUSH = "push", gettext_lazy("Push notification")
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -217,12 +253,24 @@ class Nudge(models.Model):
         return f"{self.get_kind_display()} for user {self.user_id} at {self.slot:%Y-%m-%d %H:%M}"
 
 
+# What the emails of a kind are called in a sentence: "note alerts", "thinking-of-you
+# alerts" (the footers and the unsubscribe pages).
+KIND_PLURALS = {
+    Nudge.Kind.NUDGE: gettext_lazy("nudges"),
+    Nudge.Kind.NOTE: gettext_lazy("note alerts"),
+    Nudge.Kind.DATE: gettext_lazy("date reminders"),
+    Nudge.Kind.DIGEST: gettext_lazy("weekly digests"),
+    Nudge.Kind.NOTICE: gettext_lazy("account notices"),
+    Nudge.Kind.INVITE: gettext_lazy("invitations"),
+    Nudge.Kind.CHECKIN: gettext_lazy("check-in alerts"),
+    Nudge.Kind.THINKING: gettext_lazy("thinking-of-you alerts"),
+    Nudge.Kind.WEEKLY: gettext_lazy("weekly check-in invitations"),
+    Nudge.Kind.MONTHLY: gettext_lazy("monthly check-in reminders"),
+}
+
+
 def kind_plural(kind: str) -> str:
-    """What the emails of a kind are called in a sentence: "note alerts", "thinking-of-you
-    alerts" (the footers and the unsubscribe pages)."""
-    if kind == Nudge.Kind.THINKING:
-        return "thinking-of-you alerts"
-    return Nudge.Kind(kind).label.lower() + "s"
+    return str(KIND_PLURALS[Nudge.Kind(kind)])
 
 
 # The preference switch that the unsubscribe link of each kind of email turns off.
@@ -250,7 +298,11 @@ PUSH_DEFAULTS = {
     Nudge.Kind.WEEKLY: "both",
     Nudge.Kind.MONTHLY: "both",
 }
-CHANNEL_CHOICES = [("both", "Email and push"), ("push", "Push only"), ("email", "Email only")]
+CHANNEL_CHOICES = [
+    ("both", gettext_lazy("Email and push")),
+    ("push", gettext_lazy("Push only")),
+    ("email", gettext_lazy("Email only")),
+]
 
 
 def channels_for(pref: ReminderPreference | None, kind: str) -> str:
@@ -268,9 +320,11 @@ def guess_device_name(user_agent: str) -> str:
     systems = [("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad")]
     systems += [("Windows", "Windows"), ("Mac OS X", "Mac"), ("CrOS", "ChromeOS")]
     systems += [("Linux", "Linux")]
-    browser = next((name for mark, name in browsers if mark in user_agent), "A browser")
+    browser = next((name for mark, name in browsers if mark in user_agent), _("A browser"))
     system = next((name for mark, name in systems if mark in user_agent), "")
-    return f"{browser} on {system}" if system else browser
+    if not system:
+        return browser
+    return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
 
 
 class PushSubscription(models.Model):

@@ -16,6 +16,7 @@ import smtplib
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from couples.links import site_url
 from couples.models import Couple, Membership, User
@@ -45,6 +47,11 @@ BATCH_SIZE = 500
 # (with the same Message-ID). One UPDATE per email would shrink that to one, but costs a
 # commit (an fsync on PostgreSQL) per email, which halves throughput.
 SETTLE_EVERY = 25
+# A settle group's push requests go out together, to this many people at once (each
+# person's in order): a push service takes tens of milliseconds to answer, and one after
+# another a worker would spend most of its time waiting. Only the HTTP requests run in
+# threads; rendering and every query stay in the task's own thread and transaction.
+PUSH_AT_ONCE = 8
 SEND_TASK = "reminders.tasks.send_nudges"
 
 
@@ -172,7 +179,7 @@ def is_permanent(exc: Exception) -> bool:
     """5xx answers (a refused recipient, a rejected message) will not get better by
     retrying; everything else (4xx, dropped connections, timeouts) might."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in exc.recipients.values())
+        return all(code >= 500 for code, __ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
         return exc.smtp_code >= 500
     return isinstance(exc, PermanentFailure | push.PushRefused | ValueError | LookupError)
@@ -266,6 +273,8 @@ class Outcome:
     # Push rows that could not be delivered (skipped or failed): once written down, the
     # email their person skipped for them goes out after all (push.fall_back_to_email).
     undelivered: dict[int, Nudge] = field(default_factory=dict)
+    # Devices a push reached, marked used when the group is written down.
+    devices_used: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.sent) + len(self.skipped) + len(self.retry) + len(self.failed)
@@ -304,10 +313,13 @@ def deliver(
     group_time = lease_length() / 3
     renewed_at = timezone.now()
     connection = mail.mailers.default
-    session = None
+    pushes = PushGroup(outcome)
     try:
         for nudge in nudges:
-            if len(outcome) >= SETTLE_EVERY or timezone.now() - renewed_at >= group_time:
+            if len(outcome) + len(pushes) >= SETTLE_EVERY or (
+                timezone.now() - renewed_at >= group_time
+            ):
+                pushes.send(give_up)
                 retried += _settle(mine.token, outcome, held, retry_in, emails)
                 if not renew(mine.token, held):
                     log.warning("lost the lease on %d emails; another task sends them", len(held))
@@ -315,11 +327,7 @@ def deliver(
                 renewed_at = timezone.now()
             try:
                 if nudge.channel == Nudge.Channel.PUSH:
-                    session = session or requests.Session()
-                    result = push_one(nudge, batch, session)
-                    (outcome.sent if result == "sent" else outcome.skipped).append(nudge.pk)
-                    if result == UNDELIVERED:
-                        outcome.undelivered[nudge.pk] = nudge
+                    pushes.add(nudge, batch)
                     continue
                 with in_language(nudge):
                     message = RENDERERS[nudge.kind](nudge, batch)
@@ -333,23 +341,13 @@ def deliver(
                 connection.send_messages([message])
                 outcome.sent.append(nudge.pk)
             except Exception as exc:
-                error = f"{type(exc).__name__}: {exc}"[:500]
-                log.warning("email %s (%s) failed: %s", nudge.pk, nudge.kind, type(exc).__name__)
-                if nudge.channel == Nudge.Channel.PUSH and (is_permanent(exc) or give_up):
-                    outcome.undelivered[nudge.pk] = nudge
-                if is_permanent(exc):
-                    outcome.failed[nudge.pk] = error
-                    continue
-                # The connection may be half-broken; the next message opens a fresh one.
-                _close_quietly(connection)
-                if give_up:
-                    outcome.failed[nudge.pk] = f"gave up after retries: {error}"[:500]
-                else:
-                    outcome.retry[nudge.pk] = error
+                if _failed(nudge, exc, outcome, give_up):
+                    # The connection may be half-broken; the next message opens a fresh one.
+                    _close_quietly(connection)
     finally:
         _close_quietly(connection)
-        if session is not None:
-            session.close()
+        pushes.send(give_up)
+        pushes.close()
         retried += _settle(mine.token, outcome, held, retry_in, emails)
     # The usual path: a task per batch; the rows are pending, so requeue_lost would also
     # find them, should this task die first.
@@ -367,31 +365,101 @@ def render_push(nudge: Nudge, batch: Batch) -> push.PushMessage | None:
     if RENDERERS[nudge.kind](nudge, batch) is None:
         return None
     spec = push.PUSH_SPECS.get(nudge.kind, push.FALLBACK)
-    _, partner = batch.couple_and_partner(nudge.user_id)
+    __, partner = batch.couple_and_partner(nudge.user_id)
     return push.PushMessage(
-        title=spec.title.format(partner=partner.name if partner else "Your partner"),
-        line=spec.line,
+        title=str(spec.title).format(partner=partner.name if partner else _("Your partner")),
+        line=str(spec.line),
         url=spec.url(nudge),
     )
+
+
+def _failed(nudge: Nudge, exc: Exception, outcome: Outcome, give_up: bool) -> bool:
+    """Write down a row that raised: failed for good, or back for a retry. Returns
+    whether it may be a transient fault of the connection (worth opening a new one)."""
+    error = f"{type(exc).__name__}: {exc}"[:500]
+    log.warning("email %s (%s) failed: %s", nudge.pk, nudge.kind, type(exc).__name__)
+    if nudge.channel == Nudge.Channel.PUSH and (is_permanent(exc) or give_up):
+        outcome.undelivered[nudge.pk] = nudge
+    if is_permanent(exc):
+        outcome.failed[nudge.pk] = error
+        return False
+    if give_up:
+        outcome.failed[nudge.pk] = f"gave up after retries: {error}"[:500]
+    else:
+        outcome.retry[nudge.pk] = error
+    return True
 
 
 UNDELIVERED = "undelivered"
 
 
-def push_one(nudge: Nudge, batch: Batch, session: requests.Session) -> str:
-    """Send a push row to the person's devices: "sent", "skipped" (it should no longer go
-    out), UNDELIVERED (skipped too, but it should have: no device, every device gone, or
-    push switched off), or it raises."""
-    devices = batch.devices(nudge.user_id)
-    if not devices or not settings.PUSH_ENABLED:
-        return UNDELIVERED
-    with in_language(nudge):
-        message = render_push(nudge, batch)
-    if message is None:
-        return "skipped"
-    topic = f"kindling-{nudge.pk}"
-    result = push.settle_row(push.send_to_devices(message, devices, session, topic))
-    return UNDELIVERED if result == "skipped" else result
+class PushGroup:
+    """The push rows of one settle group: each rendered as it comes (in the task's
+    thread), then all sent together by `send`, whose results go into the outcome.
+
+    A row goes to all the person's devices; "sent" once a device has it, UNDELIVERED
+    (skipped, but it should have gone: no device, every device gone, or push switched
+    off) so that the email comes back for it, "skipped" when it should no longer go out."""
+
+    def __init__(self, outcome: Outcome):
+        self.outcome = outcome
+        self.waiting: dict[int, list[tuple[Nudge, push.PushMessage, list]]] = {}
+        self._session: requests.Session | None = None
+        self._pool: ThreadPoolExecutor | None = None
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self.waiting.values())
+
+    def add(self, nudge: Nudge, batch: Batch) -> None:
+        devices = batch.devices(nudge.user_id)
+        if not devices or not settings.PUSH_ENABLED:
+            self._record(nudge, UNDELIVERED)
+            return
+        with in_language(nudge):
+            message = render_push(nudge, batch)
+        if message is None:
+            self._record(nudge, "skipped")
+            return
+        self.waiting.setdefault(nudge.user_id, []).append((nudge, message, devices))
+
+    def send(self, give_up: bool) -> None:
+        if not self.waiting:
+            return
+        if self._pool is None:
+            self._session = requests.Session()
+            adapter = requests.adapters.HTTPAdapter(pool_maxsize=PUSH_AT_ONCE)
+            self._session.mount("https://", adapter)
+            self._session.mount("http://", adapter)
+            self._pool = ThreadPoolExecutor(PUSH_AT_ONCE, thread_name_prefix="push")
+        people = list(self.waiting.values())
+        self.waiting = {}
+        for rows, results in zip(people, self._pool.map(self._send_to, people), strict=True):
+            for (nudge, _message, _devices), result in zip(rows, results, strict=True):
+                try:
+                    push.forget_gone(result)
+                    self.outcome.devices_used += result.delivered
+                    settled = push.settle_row(result)
+                except Exception as exc:
+                    _failed(nudge, exc, self.outcome, give_up)
+                    continue
+                self._record(nudge, UNDELIVERED if settled == "skipped" else settled)
+
+    def _send_to(self, rows: list[tuple[Nudge, push.PushMessage, list]]) -> list:
+        """One person's rows, in order (HTTP only: no query in this thread)."""
+        return [
+            push.send_to_devices(message, devices, self._session, f"kindling-{nudge.pk}")
+            for nudge, message, devices in rows
+        ]
+
+    def _record(self, nudge: Nudge, result: str) -> None:
+        (self.outcome.sent if result == "sent" else self.outcome.skipped).append(nudge.pk)
+        if result == UNDELIVERED:
+            self.outcome.undelivered[nudge.pk] = nudge
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._session.close()
 
 
 def _close_quietly(connection) -> None:
@@ -412,6 +480,9 @@ def _settle(
     the claim, and forget it. Returns the rows that went back to pending for a retry;
     adds to `emails` the push-only emails brought back for undelivered push rows."""
     now = timezone.now()
+    if outcome.devices_used:
+        used = sorted(set(outcome.devices_used))
+        _persist(lambda: PushSubscription.objects.filter(pk__in=used).update(last_used_at=now))
     mine = Nudge.objects.filter(claim_token=token, status=Nudge.Status.SENDING)
     released = {"claim_token": None, "lease_until": None}
     if outcome.sent:
@@ -463,6 +534,7 @@ def _settle(
     outcome.retry.clear()
     outcome.failed.clear()
     outcome.undelivered.clear()
+    outcome.devices_used.clear()
     return retried
 
 

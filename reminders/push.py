@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from py_vapid import Vapid
 from pywebpush import WebPusher
 
@@ -93,22 +94,26 @@ PUSH_RENDERERS: dict[str, PushRenderer] = {}
 PUSH_SPECS: dict[str, PushSpec] = {
     # A check-in alert's object is the check-in.
     Nudge.Kind.CHECKIN: PushSpec(
-        "{partner} shared a check-in",
-        "Open Kindling to see it.",
+        gettext_lazy("{partner} shared a check-in"),
+        gettext_lazy("Open Kindling to see it."),
         url_name="feelings:history",
         object_url_name="feelings:detail",
     ),
-    Nudge.Kind.THINKING: PushSpec("{partner} is thinking of you", "Open Kindling to see it."),
+    Nudge.Kind.THINKING: PushSpec(
+        gettext_lazy("{partner} is thinking of you"), gettext_lazy("Open Kindling to see it.")
+    ),
     Nudge.Kind.WEEKLY: PushSpec(
-        "Your weekly check-in", "A few minutes together, when it suits.", url_name="ourweek:index"
+        gettext_lazy("Your weekly check-in"),
+        gettext_lazy("A few minutes together, when it suits."),
+        url_name="ourweek:index",
     ),
     Nudge.Kind.MONTHLY: PushSpec(
-        "This month's check-in is open",
-        "Open Kindling when you like.",
+        gettext_lazy("This month's check-in is open"),
+        gettext_lazy("Open Kindling when you like."),
         url_name="feelings:closeness",
     ),
 }
-FALLBACK = PushSpec("Kindling", "Something new is waiting for you.")
+FALLBACK = PushSpec("Kindling", gettext_lazy("Something new is waiting for you."))
 
 
 def push_renderer(kind: str) -> Callable[[PushRenderer], PushRenderer]:
@@ -274,7 +279,8 @@ def send_to_devices(
     message: PushMessage, devices: list[PushSubscription], session: requests.Session, topic: str
 ) -> DeviceResults:
     """Send one message to each device. 404 and 410 mean the browser dropped the
-    subscription: the device is removed. The caller decides what the row becomes.
+    subscription: the caller removes it (forget_gone), decides what the row becomes,
+    and marks the devices in `delivered` as used.
 
     `topic` names the row (RFC 8030's Topic): should a resend after a crash reach the push
     service before the phone collected the first, it replaces it instead of queuing."""
@@ -301,13 +307,15 @@ def send_to_devices(
             results.transient.append(f"HTTP {status}")
         else:
             results.refused.append(f"HTTP {status}")
+    # No query here (the outbox sends from several threads at once): the caller removes
+    # the devices that are gone (forget_gone) and marks those that got it as used when
+    # the group is written down, in one UPDATE (one per push cost a commit each).
+    return results
+
+
+def forget_gone(results: DeviceResults) -> None:
     if results.gone:
         PushSubscription.objects.filter(pk__in=results.gone).delete()
-    if results.delivered:
-        PushSubscription.objects.filter(pk__in=results.delivered).update(
-            last_used_at=timezone.now()
-        )
-    return results
 
 
 def settle_row(results: DeviceResults) -> str:

@@ -5,6 +5,7 @@ the message still goes out. Kinds without one here use their PushSpec (push.py).
 from __future__ import annotations
 
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from couples.links import absolute_url, site_url
 from practices.models import DateNight, GratitudeNote
@@ -18,7 +19,7 @@ from .renderers import _still_wanted
 
 @push_renderer(Nudge.Kind.NUDGE)
 def push_nudge(nudge: Nudge, batch: Batch) -> PushMessage | None:
-    _, partner = batch.couple_and_partner(nudge.user_id)
+    __, partner = batch.couple_and_partner(nudge.user_id)
     if _still_wanted(nudge) is None or partner is None:
         return None
     template = catalog.templates().get(nudge.template_key)
@@ -44,9 +45,14 @@ def push_note(nudge: Nudge, batch: Batch) -> PushMessage | None:
     if note is None:
         return None
     # The words only with the person's say-so, as in the email: a lock screen is public.
-    line = " ".join(note.body.split()) if pref.note_text_in_email else "Open Kindling to read it."
+    if pref.note_text_in_email:
+        line = " ".join(note.body.split())
+    else:
+        line = _("Open Kindling to read it.")
     return PushMessage(
-        title=f"A note from {partner.name}", line=line, url=site_url("practices:note", note.pk)
+        title=_("A note from %(partner)s") % {"partner": partner.name},
+        line=line,
+        url=site_url("practices:note", note.pk),
     )
 
 
@@ -62,19 +68,20 @@ def push_date(nudge: Nudge, batch: Batch) -> PushMessage | None:
         return None
     starts = date.starts_at.astimezone(nudge.user.tzinfo)
     return PushMessage(
-        title=f"Coming up: {date.title}",
-        line=f"{date_format(starts, 'l H:i')}, with {partner.name}.",
+        title=_("Coming up: %(title)s") % {"title": date.title},
+        line=_("%(when)s, with %(partner)s.")
+        % {"when": date_format(starts, _("l H:i")), "partner": partner.name},
         url=site_url("practices:date", date.pk),
     )
 
 
 @push_renderer(Nudge.Kind.DIGEST)
 def push_digest(nudge: Nudge, batch: Batch) -> PushMessage | None:
-    _, partner = batch.couple_and_partner(nudge.user_id)
+    __, partner = batch.couple_and_partner(nudge.user_id)
     if _still_wanted(nudge) is None or partner is None:
         return None
     return PushMessage(
-        title="Your week together",
-        line="A short look back at your week, when you have a moment.",
+        title=_("Your week together"),
+        line=_("A short look back at your week, when you have a moment."),
         url=site_url("practices:home"),
     )

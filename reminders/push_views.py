@@ -11,6 +11,7 @@ import json
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -70,7 +71,7 @@ def subscribe(request: HttpRequest) -> JsonResponse:
     except BadSubscription as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     # The endpoint belongs to the browser: whoever logged in there last receives on it.
-    device, _ = PushSubscription.objects.update_or_create(
+    device, __ = PushSubscription.objects.update_or_create(
         endpoint=found["endpoint"],
         defaults={
             "user": request.user,
@@ -91,7 +92,7 @@ def unsubscribe(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "That is not a push subscription."}, status=400)
     if not isinstance(endpoint, str):
         return JsonResponse({"error": "The subscription's endpoint is missing."}, status=400)
-    removed, _ = PushSubscription.objects.filter(user=request.user, endpoint=endpoint).delete()
+    removed, __ = PushSubscription.objects.filter(user=request.user, endpoint=endpoint).delete()
     return JsonResponse({"removed": removed})
 
 
@@ -99,9 +100,11 @@ def unsubscribe(request: HttpRequest) -> JsonResponse:
 def remove_device(request: HttpRequest, pk: int) -> HttpResponse:
     device = get_object_or_404(PushSubscription, pk=pk, user=request.user)
     device.delete()
-    messages.success(
-        request, f"{device.device_name or 'That device'} will get no more notifications."
-    )
+    if device.device_name:
+        message = _("%(device)s will get no more notifications.") % {"device": device.device_name}
+    else:
+        message = _("That device will get no more notifications.")
+    messages.success(request, message)
     return redirect("reminders:settings")
 
 
@@ -111,7 +114,7 @@ def channels(request: HttpRequest) -> HttpResponse:
     form = ChannelsForm(request.POST, pref=pref)
     if form.is_valid():
         form.save()
-        messages.success(request, "Your choices of email and push are saved.")
+        messages.success(request, _("Your choices of email and push are saved."))
         return redirect("reminders:settings")
     pref.refresh_from_db()
     return render(

@@ -18,6 +18,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -52,7 +54,8 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "id": home,
         "name": "Kindling",
         "short_name": "Kindling",
-        "description": "Small, warm habits for the two of you.",
+        "description": _("Small, warm habits for the two of you."),
+        "lang": get_language(),
         "start_url": home,
         "scope": "/",
         "display": "standalone",
@@ -66,12 +69,12 @@ def manifest(request: HttpRequest) -> JsonResponse:
         ],
         "shortcuts": [
             {
-                "name": "Write a note",
+                "name": _("Write a note"),
                 "url": reverse("practices:note_new"),
                 "icons": [_icon("img/icon-192.png", 192, "any")],
             },
             {
-                "name": "Today's question",
+                "name": _("Today's question"),
                 "url": reverse("practices:question"),
                 "icons": [_icon("img/icon-192.png", 192, "any")],
             },
@@ -109,6 +112,14 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "keepNotes": OFFLINE_NOTES,
         "logout": reverse("account_logout"),
         "icon": static("img/icon-192.png"),
+        # In the language of the page that installs or updates the worker.
+        "text": {
+            "offline": _("You are offline."),
+            "offlineCopy": _(
+                "You are offline. This is the copy saved on this device on {saved}, "
+                "so it may not be up to date."
+            ),
+        },
     }
     script = render_to_string("reminders/sw.js", {"config": json.dumps(config)})
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,10 +20,14 @@ from .models import UNSUBSCRIBE_FIELDS, ReminderPreference, kind_plural
 from .tokens import BadToken, LinkClaim, read_token
 
 BAD_LINK = {
-    "expired": "This link has expired, so nothing was changed. You can change your reminder "
-    "emails on the settings page after logging in.",
-    "invalid": "This link is not valid (it may have been cut short), so nothing was changed. "
-    "You can change your reminder emails on the settings page after logging in.",
+    "expired": gettext_lazy(
+        "This link has expired, so nothing was changed. You can change your reminder "
+        "emails on the settings page after logging in."
+    ),
+    "invalid": gettext_lazy(
+        "This link is not valid (it may have been cut short), so nothing was changed. "
+        "You can change your reminder emails on the settings page after logging in."
+    ),
 }
 
 
@@ -32,7 +38,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             form.save()
-            messages.success(request, "Your reminder settings are saved.")
+            messages.success(request, _("Your reminder settings are saved."))
             return redirect("reminders:settings")
         # Nothing was saved: put back what is stored, so the page tells the truth.
         pref.refresh_from_db()
@@ -47,18 +53,21 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _paused_message(until) -> str:
+    day = date_format(until, _("l j F"))
+    return _("Nudges are paused. They start again on %(day)s.") % {"day": day}
+
+
 @require_POST
 def pause_mine(request: HttpRequest) -> HttpResponse:
     pref = services.ensure_preference(request.user)
     action = request.POST.get("action")
     if action == "week":
         until = services.pause_for_a_week(pref)
-        messages.success(
-            request, f"Nudges are paused. They start again on {date_format(until, 'l j F')}."
-        )
+        messages.success(request, _paused_message(until))
     elif action == "resume":
         services.resume(pref)
-        messages.success(request, "Welcome back. Nudges are on again.")
+        messages.success(request, _("Welcome back. Nudges are on again."))
     else:
         pause_form = PauseForm(request.POST, today=services.local_today(request.user))
         if not pause_form.is_valid():
@@ -71,9 +80,7 @@ def pause_mine(request: HttpRequest) -> HttpResponse:
             )
         until = pause_form.cleaned_data["until"]
         services.pause(pref, until)
-        messages.success(
-            request, f"Nudges are paused. They start again on {date_format(until, 'l j F')}."
-        )
+        messages.success(request, _paused_message(until))
     return redirect("reminders:settings")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy, ngettext
+
 from practices import hub
 
 from . import services
@@ -17,22 +19,29 @@ MOMENTS = hub.Counted(
     sql="""SELECT 'moments', tip, COUNT(*) FROM rituals_moment
             WHERE couple_id = %(couple)s AND created_at >= %(start)s AND created_at < %(end)s
             GROUP BY tip""",
-    label=lambda n: f"{n} ritual moment{'' if n == 1 else 's'}",
-    line="Rituals you did together",
+    label=lambda n: (
+        ngettext("%(count)s ritual moment", "%(count)s ritual moments", n) % {"count": n}
+    ),
+    line=gettext_lazy("Rituals you did together"),
 )
 WARM_TOUCH = hub.Counted(
     kind="warm_touch",
     sql="""SELECT 'warm_touch', %(tip_physical)s, COUNT(*) FROM rituals_warmmoment
             WHERE couple_id = %(couple)s AND created_at >= %(start)s AND created_at < %(end)s""",
-    label=lambda n: f"{n} warm-touch moment{'' if n == 1 else 's'}",
-    line="Warm-touch moments",
+    label=lambda n: (
+        ngettext("%(count)s warm-touch moment", "%(count)s warm-touch moments", n) % {"count": n}
+    ),
+    line=gettext_lazy("Warm-touch moments"),
 )
 LEARNED = hub.Counted(
     kind="learned",
     sql="""SELECT 'learned', %(tip_quality_time)s, COUNT(*) FROM rituals_learnitem
             WHERE couple_id = %(couple)s AND done_at >= %(start)s AND done_at < %(end)s""",
-    label=lambda n: f"{n} thing{'' if n == 1 else 's'} learned together",
-    line="Things you learned together",
+    label=lambda n: (
+        ngettext("%(count)s thing learned together", "%(count)s things learned together", n)
+        % {"count": n}
+    ),
+    line=gettext_lazy("Things you learned together"),
 )
 
 

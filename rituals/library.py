@@ -8,6 +8,7 @@ from pathlib import Path
 
 from practices.library import Catalog
 from practices.tips import Tip
+from practices.translated import Shipped
 
 from .models import Ritual
 
@@ -26,4 +27,11 @@ CATALOG = Catalog(
     lambda: Ritual.objects.filter(couple__isnull=True),
     "title",
     _ritual_values,
+)
+
+SHIPPED = Shipped(
+    CONTENT,
+    "rituals.json",
+    ("title", "why"),
+    tuple((name, Ritual._meta.get_field(name).max_length) for name in ("title", "why")),
 )

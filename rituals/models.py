@@ -10,8 +10,10 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy
 
 from couples.models import Couple
+from practices import translated
 from practices.tips import Tip
 
 TITLE_MAX_LENGTH = 120
@@ -55,15 +57,24 @@ class Ritual(models.Model):
     def __str__(self) -> str:
         return f"Ritual {self.pk}"  # not the title: a couple's own is theirs
 
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (a couple's own ritual stays as written)."""
+        return translated.text("rituals", self.shipped_key, "title", self.title)
+
+    @property
+    def shown_why(self) -> str:
+        return translated.text("rituals", self.shipped_key, "why", self.why)
+
 
 class Choice(models.Model):
     """A ritual one partner proposed to the couple. It becomes theirs ("ours") only when
     the other partner accepts; either can retire it, and propose it again later."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        OURS = "ours", "Ours"
-        RETIRED = "retired", "Retired"
+        PROPOSED = "proposed", gettext_lazy("Proposed")
+        OURS = "ours", gettext_lazy("Ours")
+        RETIRED = "retired", gettext_lazy("Retired")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="ritual_choices")
     ritual = models.ForeignKey(Ritual, on_delete=models.CASCADE, related_name="choices")
@@ -118,10 +129,10 @@ class WarmTouchPlan(models.Model):
     Either partner can stop it at any time, without a reason."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACTIVE = "active", "Active"
-        STOPPED = "stopped", "Stopped"
-        DECLINED = "declined", "Declined"
+        PROPOSED = "proposed", gettext_lazy("Proposed")
+        ACTIVE = "active", gettext_lazy("Active")
+        STOPPED = "stopped", gettext_lazy("Stopped")
+        DECLINED = "declined", gettext_lazy("Declined")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="warm_touch_plans")
     status = models.CharField(max_length=8, choices=Status, default=Status.PROPOSED)
@@ -225,9 +236,9 @@ class LearnItem(models.Model):
     """Something to learn or try together: a language, a dance, a recipe, a trail."""
 
     class Status(models.TextChoices):
-        SOMEDAY = "someday", "Someday"
-        STARTED = "started", "Started"
-        DONE = "done", "Done"
+        SOMEDAY = "someday", gettext_lazy("Someday")
+        STARTED = "started", gettext_lazy("Started")
+        DONE = "done", gettext_lazy("Done")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="learn_items")
     added_by = models.ForeignKey(

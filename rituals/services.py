@@ -8,6 +8,8 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from couples.models import Couple, User
 
@@ -41,7 +43,7 @@ def propose(couple: Couple, user: User, ritual: Ritual) -> Choice:
     """Either partner proposes a ritual; it is theirs only once the other accepts.
     A retired ritual can be proposed again."""
     if ritual.couple_id not in (None, couple.pk):
-        raise RitualError("That ritual is not one you can choose.")
+        raise RitualError(_("That ritual is not one you can choose."))
     with transaction.atomic():
         choice = Choice.objects.select_for_update().filter(couple=couple, ritual=ritual).first()
         if choice is None:
@@ -49,11 +51,11 @@ def propose(couple: Couple, user: User, ritual: Ritual) -> Choice:
                 with transaction.atomic():
                     return Choice.objects.create(couple=couple, ritual=ritual, proposed_by=user)
             except IntegrityError:  # the partner proposed it at the same moment
-                raise RitualError("This ritual has just been proposed.") from None
+                raise RitualError(_("This ritual has just been proposed.")) from None
         if choice.status == Choice.Status.OURS:
-            raise RitualError("This ritual is already one of yours.")
+            raise RitualError(_("This ritual is already one of yours."))
         if choice.status == Choice.Status.PROPOSED:
-            raise RitualError("This ritual is already proposed.")
+            raise RitualError(_("This ritual is already proposed."))
         choice.status, choice.proposed_by = Choice.Status.PROPOSED, user
         choice.proposed_at, choice.accepted_at, choice.retired_at = timezone.now(), None, None
         choice.save()
@@ -76,7 +78,7 @@ def accept(choice: Choice, user: User) -> None:
         .update(status=Choice.Status.OURS, accepted_at=now)
     )
     if accepted != 1:
-        raise RitualError("Only your partner's proposal, still open, can be accepted.")
+        raise RitualError(_("Only your partner's proposal, still open, can be accepted."))
     choice.status, choice.accepted_at = Choice.Status.OURS, now
 
 
@@ -94,7 +96,7 @@ def mark_done(couple: Couple, user: User, ritual: Ritual, day: dt.date) -> tuple
     partner tapping too, finds the moment already there (the unique constraint decides,
     even when both tap at the same instant)."""
     if not Choice.objects.filter(couple=couple, ritual=ritual, status=Choice.Status.OURS).exists():
-        raise RitualError("Only a ritual you both chose can be marked as done.")
+        raise RitualError(_("Only a ritual you both chose can be marked as done."))
     try:
         with transaction.atomic():
             moment = Moment.objects.create(
@@ -136,10 +138,14 @@ def moments_this_week(couple: Couple, today: dt.date) -> int:
 
 # One short suggestion for each of the four weeks.
 PLAN_SUGGESTIONS = [
-    "Start small: a hug that lasts until you both relax, with nowhere else to be.",
-    "Try a slow hand or shoulder rub while you talk about your day.",
-    "Lie close for a few minutes before sleep or before getting up, phones out of reach.",
-    "Pick the warm moment you both liked best so far, and give it a little more time.",
+    gettext_lazy("Start small: a hug that lasts until you both relax, with nowhere else to be."),
+    gettext_lazy("Try a slow hand or shoulder rub while you talk about your day."),
+    gettext_lazy(
+        "Lie close for a few minutes before sleep or before getting up, phones out of reach."
+    ),
+    gettext_lazy(
+        "Pick the warm moment you both liked best so far, and give it a little more time."
+    ),
 ]
 
 
@@ -166,12 +172,12 @@ def propose_plan(couple: Couple, user: User) -> WarmTouchPlan:
         )
         plan = None
     if plan is not None:
-        raise RitualError("A warm-touch plan is already open.")
+        raise RitualError(_("A warm-touch plan is already open."))
     try:
         with transaction.atomic():
             return WarmTouchPlan.objects.create(couple=couple, proposed_by=user)
     except IntegrityError:  # the partner proposed one at the same moment
-        raise RitualError("A warm-touch plan is already open.") from None
+        raise RitualError(_("A warm-touch plan is already open.")) from None
 
 
 def accept_plan(plan: WarmTouchPlan, user: User, today: dt.date) -> None:
@@ -181,7 +187,7 @@ def accept_plan(plan: WarmTouchPlan, user: User, today: dt.date) -> None:
         .update(status=WarmTouchPlan.Status.ACTIVE, starts_on=today)
     )
     if started != 1:
-        raise RitualError("Only your partner's proposal, still open, can be accepted.")
+        raise RitualError(_("Only your partner's proposal, still open, can be accepted."))
     plan.status, plan.starts_on = WarmTouchPlan.Status.ACTIVE, today
 
 
@@ -201,7 +207,7 @@ def stop_plan(plan: WarmTouchPlan, user: User) -> None:
 def warm_moment(plan: WarmTouchPlan, user: User, today: dt.date) -> bool:
     """A warm moment today; False if one was already noted today."""
     if plan.week(today) is None:
-        raise RitualError("The warm-touch plan is not running.")
+        raise RitualError(_("The warm-touch plan is not running."))
     try:
         with transaction.atomic():
             WarmMoment.objects.create(couple=plan.couple, plan=plan, day=today, marked_by=user)
@@ -225,7 +231,7 @@ def plan_suggestion(plan: WarmTouchPlan, today: dt.date) -> str | None:
 
 # --- Thinking of you ------------------------------------------------------------------
 
-THINKING_LIMIT_MESSAGE = (
+THINKING_LIMIT_MESSAGE = gettext_lazy(
     "You have sent three today, which is plenty: they all arrived. Tomorrow you can send more."
 )
 
@@ -236,7 +242,7 @@ def send_thinking(couple: Couple, sender: User, recipient: User) -> ThinkingOfYo
     cannot both become the third."""
     now = timezone.now()
     day = timezone.localdate(now, sender.tzinfo)
-    for _ in range(THINKING_PER_DAY):
+    for _attempt in range(THINKING_PER_DAY):
         taken = ThinkingOfYou.objects.filter(sender=sender, day=day).count()
         if taken >= THINKING_PER_DAY:
             break
@@ -254,7 +260,7 @@ def send_thinking(couple: Couple, sender: User, recipient: User) -> ThinkingOfYo
                 return signal
         except IntegrityError:
             continue  # that number went a moment ago: count again
-    raise RitualError(THINKING_LIMIT_MESSAGE)
+    raise RitualError(str(THINKING_LIMIT_MESSAGE))
 
 
 def thinking_received(couple: Couple, user: User, now: dt.datetime) -> list[ThinkingOfYou]:
@@ -286,8 +292,8 @@ def set_status(item: LearnItem, status: str) -> None:
 def reflect(item: LearnItem, user: User, body: str) -> LearnReflection:
     """A finished item becomes a memory with each partner's reflection."""
     if item.status != LearnItem.Status.DONE:
-        raise RitualError("Mark it as done first; then it can become a memory.")
-    reflection, _ = LearnReflection.objects.update_or_create(
+        raise RitualError(_("Mark it as done first; then it can become a memory."))
+    reflection, _created = LearnReflection.objects.update_or_create(
         item=item, user=user, defaults={"body": body, "couple_id": item.couple_id}
     )
     return reflection

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from couples.access import couple_required
@@ -104,7 +105,9 @@ def new(request: HttpRequest) -> HttpResponse:
         services.add_own(
             request.access.couple, request.user, data["title"], data["why"], data["tip"]
         )
-        messages.success(request, f"Proposed to {request.access.partner.name}.")
+        messages.success(
+            request, _("Proposed to %(name)s.") % {"name": request.access.partner.name}
+        )
         return redirect("rituals:rituals")
     return _rituals_page(request, form)
 
@@ -127,7 +130,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     _try(
         request,
         lambda: services.propose(request.access.couple, request.user, ritual),
-        f"Proposed to {partner}. It becomes yours once {partner} says yes too.",
+        _("Proposed to %(name)s. It becomes yours once %(name)s says yes too.") % {"name": partner},
     )
     return redirect("rituals:rituals")
 
@@ -136,7 +139,11 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     choice = _get_choice(request, pk)
-    _try(request, lambda: services.accept(choice, request.user), "It is one of your rituals now.")
+    _try(
+        request,
+        lambda: services.accept(choice, request.user),
+        _("It is one of your rituals now."),
+    )
     return redirect("rituals:rituals")
 
 
@@ -145,7 +152,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 def retire(request: HttpRequest, pk: int) -> HttpResponse:
     choice = _get_choice(request, pk)
     services.retire(choice)
-    messages.success(request, "Set aside. You can pick it again whenever you like.")
+    messages.success(request, _("Set aside. You can pick it again whenever you like."))
     return redirect("rituals:rituals")
 
 
@@ -155,12 +162,12 @@ def done(request: HttpRequest, pk: int) -> HttpResponse:
     ritual = _get_ritual(request, pk)
     couple = request.access.couple
     try:
-        _, created = services.mark_done(couple, request.user, ritual, couple.local_today())
+        _moment, created = services.mark_done(couple, request.user, ritual, couple.local_today())
     except services.RitualError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, "A moment together, noted." if created else "Already noted for today."
+            request, _("A moment together, noted.") if created else _("Already noted for today.")
         )
     return _back(request)
 
@@ -171,7 +178,8 @@ def plan_propose(request: HttpRequest) -> HttpResponse:
     _try(
         request,
         lambda: services.propose_plan(request.access.couple, request.user),
-        f"Proposed to {request.access.partner.name}. It starts once you both agree.",
+        _("Proposed to %(name)s. It starts once you both agree.")
+        % {"name": request.access.partner.name},
     )
     return redirect("rituals:rituals")
 
@@ -182,7 +190,9 @@ def plan_accept(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request, pk)
     today = request.access.couple.local_today()
     _try(
-        request, lambda: services.accept_plan(plan, request.user, today), "Your plan begins today."
+        request,
+        lambda: services.accept_plan(plan, request.user, today),
+        _("Your plan begins today."),
     )
     return redirect("rituals:rituals")
 
@@ -192,7 +202,7 @@ def plan_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_stop(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request, pk)
     services.stop_plan(plan, request.user)
-    messages.success(request, "The plan has ended.")
+    messages.success(request, _("The plan has ended."))
     return redirect("rituals:rituals")
 
 
@@ -207,7 +217,7 @@ def plan_moment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, "A warm moment, noted." if created else "Already noted for today."
+            request, _("A warm moment, noted.") if created else _("Already noted for today.")
         )
     return redirect("rituals:rituals")
 
@@ -219,7 +229,7 @@ def thinking(request: HttpRequest) -> HttpResponse:
     _try(
         request,
         lambda: services.send_thinking(access.couple, request.user, access.partner),
-        f"{access.partner.name} will know you are thinking of them.",
+        _("%(name)s will know you are thinking of them.") % {"name": access.partner.name},
     )
     return _back(request)
 
@@ -236,7 +246,7 @@ def learn(request: HttpRequest) -> HttpResponse:
         services.add_item(
             couple, request.user, form.cleaned_data["title"], form.cleaned_data["target_month"]
         )
-        messages.success(request, "Added to your list.")
+        messages.success(request, _("Added to your list."))
         return redirect("rituals:learn")
     items = list(LearnItem.objects.filter(couple=couple).order_by("pk"))
     groups = [
@@ -281,9 +291,14 @@ def learn_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = LearnStatusForm(request.POST)
     if form.is_valid():
         services.set_status(item, form.cleaned_data["status"])
-        messages.success(request, f"Moved to {item.get_status_display().lower()}.")
+        moved = {
+            LearnItem.Status.SOMEDAY: _("Moved to someday."),
+            LearnItem.Status.STARTED: _("Moved to started."),
+            LearnItem.Status.DONE: _("Moved to done."),
+        }
+        messages.success(request, moved[item.status])
     else:
-        messages.error(request, "Pick someday, started or done.")
+        messages.error(request, _("Pick someday, started or done."))
     return redirect("rituals:learn_item", pk=item.pk)
 
 
@@ -298,6 +313,6 @@ def learn_reflect(request: HttpRequest, pk: int) -> HttpResponse:
         except services.RitualError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Kept as a memory.")
+            messages.success(request, _("Kept as a memory."))
             return redirect("rituals:learn_item", pk=item.pk)
     return _learn_item_page(request, item, form)

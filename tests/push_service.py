@@ -141,6 +141,9 @@ class PushService:
         self.rejected: list[tuple[str, str]] = []
         self.topics: list[str | None] = []
         self.count = 0
+        # Seconds each request takes to answer, and the most requests it held at once.
+        self.delay = 0.0
+        self.in_flight = self.most_at_once = 0
         self._scripts: dict[str, deque[int]] = defaultdict(deque)
         self._lock = threading.Lock()
         self._folder = Path(tempfile.mkdtemp(prefix="push-service-"))
@@ -200,7 +203,15 @@ class PushService:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                status = service._handle(self.path, self.headers, body)
+                with service._lock:
+                    service.in_flight += 1
+                    service.most_at_once = max(service.most_at_once, service.in_flight)
+                time.sleep(service.delay)
+                try:
+                    status = service._handle(self.path, self.headers, body)
+                finally:
+                    with service._lock:
+                        service.in_flight -= 1
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from couples.access import couple_required
@@ -58,9 +59,11 @@ def new(request: HttpRequest, core: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             if checkin.is_shared:
-                messages.success(request, f"Shared with {request.access.partner.name}.")
+                messages.success(
+                    request, _("Shared with %(name)s.") % {"name": request.access.partner.name}
+                )
             else:
-                messages.success(request, "Kept just for you.")
+                messages.success(request, _("Kept just for you."))
             return redirect("practices:home")
     return render(
         request,
@@ -107,9 +110,11 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, str(exc))
         return _detail_page(request, checkin, form)
     if saved:
-        messages.success(request, f"{checkin.author.name} will see your response.")
+        messages.success(
+            request, _("%(name)s will see your response.") % {"name": checkin.author.name}
+        )
     else:
-        messages.info(request, "You had already responded; your first response stands.")
+        messages.info(request, _("You had already responded; your first response stands."))
     if request.POST.get("next") == "home":
         return redirect("practices:home")
     return redirect("feelings:detail", pk=checkin.pk)

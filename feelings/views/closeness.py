@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from couples.access import couple_required
@@ -25,10 +26,10 @@ def closeness(request: HttpRequest) -> HttpResponse:
         else:
             if saved:
                 messages.success(
-                    request, "Thank you. Your answers stay private until both of you answer."
+                    request, _("Thank you. Your answers stay private until both of you answer.")
                 )
             else:
-                messages.info(request, "Your answers for this month are already in.")
+                messages.info(request, _("Your answers for this month are already in."))
             return redirect("feelings:closeness")
     state = services.closeness_view(access.couple, request.user, month)
     return render(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from couples.access import couple_required
@@ -85,9 +86,13 @@ def hopes(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             if hope.shared_at:
-                messages.success(request, f"Shared with {request.access.partner.name}.")
+                messages.success(
+                    request, _("Shared with %(name)s.") % {"name": request.access.partner.name}
+                )
             else:
-                messages.success(request, "Saved as a private draft; share it when you are ready.")
+                messages.success(
+                    request, _("Saved as a private draft; share it when you are ready.")
+                )
             return redirect("feelings:hopes")
     return _page(request, form)
 
@@ -101,7 +106,9 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
     except services.FeelingsError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Shared with {request.access.partner.name}.")
+        messages.success(
+            request, _("Shared with %(name)s.") % {"name": request.access.partner.name}
+        )
     return redirect("feelings:hopes")
 
 
@@ -120,17 +127,19 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, str(exc))
         return _page(request, HopeForm(), (hope.pk, form))
     if response is None:
-        messages.info(request, "You had already responded; your first response stands.")
+        messages.info(request, _("You had already responded; your first response stands."))
     elif response.reply == HopeResponse.Reply.MORE:
         if on_today:
-            messages.success(request, "It is today's question for the two of you now.")
+            messages.success(request, _("It is today's question for the two of you now."))
             return redirect("practices:question")
         messages.success(
             request,
-            "Today's question was already answered, so yours waits in your own questions.",
+            _("Today's question was already answered, so yours waits in your own questions."),
         )
     else:
-        messages.success(request, f"{hope.author.name} will see your response.")
+        messages.success(
+            request, _("%(name)s will see your response.") % {"name": hope.author.name}
+        )
     return redirect("feelings:hopes")
 
 
@@ -143,5 +152,5 @@ def settle(request: HttpRequest, pk: int) -> HttpResponse:
     except services.FeelingsError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Kept in your history of what you have lived through.")
+        messages.success(request, _("Kept in your history of what you have lived through."))
     return redirect("feelings:hopes")

@@ -42,7 +42,7 @@
     });
   }
 
-  // Copy buttons: <button data-copy="#id">.
+  // Copy buttons: <button data-copy="#id">. The confirmation comes translated from the page.
   function copyButtons(root) {
     root.querySelectorAll("button[data-copy]").forEach(function (button) {
       if (button.dataset.bound) return;
@@ -53,7 +53,7 @@
         if (!source || !navigator.clipboard) return;
         navigator.clipboard.writeText(source.value || source.textContent.trim()).then(function () {
           var label = button.textContent;
-          button.textContent = "Copied";
+          button.textContent = document.body.dataset.copiedLabel || label;
           setTimeout(function () { button.textContent = label; }, 2000);
         });
       });

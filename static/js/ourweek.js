@@ -1,5 +1,6 @@
 // Our week: the other phone's lines appear here every few seconds, and step 3 gets a
 // pausable timer. Without JavaScript, a reload shows the same, and the timer is left out.
+// Its words come translated from the page (data-* attributes on #ourweek and the timer).
 (function () {
   "use strict";
   var root = document.getElementById("ourweek");
@@ -9,7 +10,7 @@
   var written = document.getElementById("ourweek-written");
   var step = root.getAttribute("data-step");
   var hint = root.querySelector("[data-poll-hint]");
-  if (hint) hint.textContent = "What either of you saves shows here on both screens.";
+  if (hint) hint.textContent = root.getAttribute("data-live-hint");
 
   function poll() {
     if (document.hidden) return;
@@ -54,7 +55,7 @@
     if (left <= 0) {
       left = 0;
       stop();
-      status.textContent = "Time. Thank each other, then swap when you are ready.";
+      status.textContent = timer.getAttribute("data-time-up");
     }
     show();
   }
@@ -62,15 +63,15 @@
     var action = event.target.getAttribute("data-timer");
     if (action === "start" && !ticking && left > 0) {
       ticking = setInterval(tick, 1000);
-      status.textContent = "Speaker " + speaker + " has the floor.";
+      status.textContent = timer.getAttribute("data-speaker-" + speaker);
     } else if (action === "pause" && ticking) {
       stop();
-      status.textContent = "Paused. Take your time.";
+      status.textContent = timer.getAttribute("data-paused");
     } else if (action === "swap") {
       stop();
       speaker = speaker === 1 ? 2 : 1;
       left = minutes * 60;
-      status.textContent = "Speaker " + speaker + " has the floor.";
+      status.textContent = timer.getAttribute("data-speaker-" + speaker);
       show();
     }
   });

@@ -106,10 +106,19 @@
     var status = box.querySelector("[data-push-status]");
     var on = box.querySelector("[data-push-on]");
     var off = box.querySelector("[data-push-off]");
+    // The words come from the page (data-text-*), in the reader's language.
+    var text = {
+      ios: box.dataset.textIos,
+      unsupported: box.dataset.textUnsupported,
+      blocked: box.dataset.textBlocked,
+      on: box.dataset.textOn,
+      off: box.dataset.textOff,
+      joined: box.dataset.textJoined,
+      onFailed: box.dataset.textOnFailed,
+      offFailed: box.dataset.textOffFailed
+    };
     if (!canWork || !("PushManager" in window) || !("Notification" in window)) {
-      status.textContent = isIos() ?
-        "On an iPhone or iPad, add Kindling to your home screen first, then open it from there to turn on notifications." :
-        "This browser cannot show notifications from Kindling. Email keeps working as before.";
+      status.textContent = isIos() ? text.ios : text.unsupported;
       return;
     }
 
@@ -117,9 +126,7 @@
       var blocked = Notification.permission === "denied";
       on.hidden = blocked || !!subscription;
       off.hidden = !subscription;
-      status.textContent = message || (blocked ?
-        "Notifications are blocked for Kindling in this browser's settings." :
-        subscription ? "Notifications are on for this device." : "Notifications are off for this device.");
+      status.textContent = message || (blocked ? text.blocked : subscription ? text.on : text.off);
     }
 
     function current() {
@@ -145,11 +152,11 @@
           });
         }).then(function (subscription) {
           return post(box, box.dataset.subscribeUrl, subscription.toJSON()).then(function () {
-            show(subscription, "Notifications are on for this device. It joins your devices below when this page next loads.");
+            show(subscription, text.joined);
           });
         });
       }).catch(function () {
-        show(null, "Notifications could not be turned on just now. Please try again in a moment.");
+        show(null, text.onFailed);
       });
     });
 
@@ -161,7 +168,7 @@
           return post(box, box.dataset.unsubscribeUrl, { endpoint: endpoint });
         }).then(function () { show(null); });
       }).catch(function () {
-        show(null, "Notifications could not be turned off just now. Please try again in a moment.");
+        show(null, text.offFailed);
       });
     });
   }

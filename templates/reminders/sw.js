@@ -87,9 +87,9 @@ function keep(path, response) {
 function markAsCopy(response) {
   var saved = new Date(response.headers.get("X-Kindling-Saved") || Date.now());
   return response.text().then(function (html) {
+    // The text comes in the language of the page that installed this worker.
     var notice = '<div class="alert alert-warning offline-copy" role="status">' +
-      "You are offline. This is the copy saved on this device on " +
-      saved.toLocaleString() + ", so it may not be up to date.</div>";
+      CONFIG.text.offlineCopy.replace("{saved}", saved.toLocaleString()) + "</div>";
     return new Response(html.replace(MARKER, notice), {
       status: 200,
       headers: response.headers
@@ -101,7 +101,7 @@ function offlinePage() {
   return caches.open(SHELL).then(function (cache) {
     return cache.match(CONFIG.offline);
   }).then(function (page) {
-    return page || new Response("You are offline.", {
+    return page || new Response(CONFIG.text.offline, {
       status: 503,
       headers: { "Content-Type": "text/plain; charset=utf-8" }
     });

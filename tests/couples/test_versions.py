@@ -236,6 +236,7 @@ def test_a_new_display_name_shows_on_the_partners_inbox(couple, alice, bob_clien
     assert "From Ally" in page(bob_client, "practices:notes")
 
 
+@time_machine.travel(dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC))
 def test_a_couple_edit_shows_on_the_partners_home(couple, alice, bob_client):
     page(bob_client, "practices:home")
     couple.together_since = timezone.localdate() - dt.timedelta(days=10)

@@ -159,7 +159,8 @@ def test_a_pause_is_told_with_the_locales_day_and_month_names(prefs, alice):
     with translation.override("en"):
         assert "Tuesday 8 December" in preference.summary()
     with translation.override("de"):
-        assert "Dienstag 8 Dezember" in preference.summary()
+        german = preference.summary()
+    assert "Dienstag" in german and "Dezember" in german
 
 
 def test_the_weekly_time_names_its_day_in_the_active_language(couple):
@@ -173,5 +174,5 @@ def test_a_pause_message_names_the_day_in_the_persons_language(prefs, alice, tim
     time_machine.move_to(dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), tick=False)
     speak(alice, "de")
     page = client_for(alice).post("/reminders/pause/", {"action": "week"}, follow=True).text
-    assert "Dienstag 8 Dezember" in page
-    assert "Tuesday" not in page
+    assert "Dienstag" in page and "Dezember" in page
+    assert "Tuesday" not in page and "December" not in page

@@ -11,6 +11,7 @@ from practices import services as practices
 from reminders import outbox, push
 from reminders.models import Nudge, PushSubscription, ReminderPreference
 from reminders.tasks import send_nudges
+from tests.factories import UserFactory
 from tests.push_service import PushService
 
 from .conftest import utc
@@ -330,3 +331,24 @@ def test_notifications_of_different_rows_never_replace_each_other(
     send_nudges.delay([first.pk, second.pk])
     tags = [p["tag"] for p in service.payloads("bob-phone")]
     assert tags == [f"kindling-{first.pk}", f"kindling-{second.pk}"]
+
+
+def test_a_batch_reaches_several_people_at_once_and_each_person_in_order(service, monkeypatch):
+    """The push requests of a batch overlap (a push service takes a while to answer), at
+    most PUSH_AT_ONCE at a time, and one person's notifications still arrive in order."""
+    monkeypatch.setitem(outbox.RENDERERS, Nudge.Kind.THINKING, lambda n, b: object())
+    service.delay = 0.2
+    people = [UserFactory() for _ in range(outbox.PUSH_AT_ONCE + 2)]
+    for n, person in enumerate(people):
+        add_device(service, person, f"phone-{n}")
+    sent = [
+        Nudge.objects.create(user=person, kind="thinking", channel="push", slot=NOW, object_id=k)
+        for k in (1, 2)
+        for person in people
+    ]
+    send_nudges.delay([row.pk for row in sent])
+    assert 1 < service.most_at_once <= outbox.PUSH_AT_ONCE
+    for n, person in enumerate(people):
+        tags = [payload["tag"] for payload in service.payloads(f"phone-{n}")]
+        assert tags == [f"kindling-{row.pk}" for row in sent if row.user == person]
+    assert rows() == [("push", "sent")] * len(sent)

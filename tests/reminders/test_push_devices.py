@@ -319,6 +319,11 @@ SW_CONFIG = {
     "keepNotes": 20,
     "logout": "/accounts/logout/",
     "icon": "/static/img/icon-192.png",
+    "text": {
+        "offline": "You are offline.",
+        "offlineCopy": "You are offline. This is the copy saved on this device on {saved}, "
+        "so it may not be up to date.",
+    },
 }
 
 

@@ -203,7 +203,7 @@ def test_the_plan_pages_propose_accept_and_note_a_moment(couple, alice_client, b
     plan = services.open_plan(couple)
     bob_client.post(reverse("rituals:plan_accept", args=[plan.pk]))
     page = alice_client.get(reverse("rituals:rituals")).text
-    assert "Week 1 of 4" in page and services.PLAN_SUGGESTIONS[0] in page
+    assert "Week 1 of 4" in page and str(services.PLAN_SUGGESTIONS[0]) in page
     alice_client.post(reverse("rituals:plan_moment", args=[plan.pk]))
     assert WarmMoment.objects.filter(plan=plan).count() == 1
 

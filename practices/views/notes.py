@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -95,8 +94,7 @@ def new(request: HttpRequest) -> HttpResponse:
             )
         else:
             local = timezone.localtime(note.deliver_at, request.user.tzinfo)
-            # Translators: a Django date format for a day and month, as in "5 March".
-            day = date_format(local, pgettext("date format", "j F"))
+            day = date_format(local, _("j F"))  # a translated format: 5. Dezember, 5 de diciembre
             messages.success(
                 request,
                 _("Your note will reach %(name)s on %(day)s at %(time)s.")

@@ -87,7 +87,7 @@ def new(request: HttpRequest) -> HttpResponse:
         idea = DateIdea.objects.filter(pk=idea_id).first() if idea_id.isdigit() else None
     initial = {"timezone": request.user.timezone}
     if idea is not None:
-        initial |= {"title": idea.title, "idea": idea, "notes": idea.description}
+        initial |= {"title": idea.shown_title, "idea": idea, "notes": idea.shown_description}
     elif title := request.GET.get("title", "").strip():
         # A plan started elsewhere ("Let's make it happen" on a shared dream).
         initial["title"] = title[:120]

@@ -332,7 +332,7 @@ def week_material(couple: Couple, user: User, end: dt.datetime) -> list[Reminder
         .order_by("-day")[:MATERIAL_LIMIT]
     )
     for question in questions:
-        found.append(Reminder(question.prompt.text, "question_detail", question.pk))
+        found.append(Reminder(question.prompt.shown_text, "question_detail", question.pk))
     return found
 
 

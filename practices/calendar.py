@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from couples.links import site_url
@@ -39,11 +40,13 @@ def _event(date_night: DateNight, stamp: dt.datetime) -> Event:
     return event
 
 
-def ics_for_dates(dates: Iterable[DateNight], *, name: str = "Kindling date nights") -> bytes:
+def ics_for_dates(dates: Iterable[DateNight], *, name: str = "") -> bytes:
+    """The calendar is named in the active language (the feed's is whatever the
+    calendar app asks for, usually English)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Kindling//Date nights//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", name or _("Kindling date nights"))
     stamp = timezone.now()
     for date_night in dates:
         calendar.add_component(_event(date_night, stamp))

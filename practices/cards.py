@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext
 
 from couples.access import CoupleAccess
 from couples.timezones import local_to_utc
@@ -64,8 +65,8 @@ THANKS = hub.Counted(
     kind="thanks",
     sql="""SELECT 'thanks', %(tip_gratitude)s, COUNT(*) FROM practices_gratitudenote
             WHERE couple_id = %(couple)s AND thanked_at >= %(start)s AND thanked_at < %(end)s""",
-    label=lambda n: f"{n} thank-you{'' if n == 1 else 's'}",
-    line="Thank-yous for notes",
+    label=lambda n: ngettext("%(count)d thank-you", "%(count)d thank-yous", n) % {"count": n},
+    line=gettext_lazy("Thank-yous for notes"),
 )
 
 

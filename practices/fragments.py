@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from couples import versions
 
@@ -37,6 +38,14 @@ def cached_fragment(
         html = render_to_string(template, {"access": access, **context()})
         return versions.CachedUntil(mark_safe(html), until)  # noqa: S308 - a template's own output
 
+    # The language is part of the key: the partners may read Kindling in different ones.
     return versions.cached(
-        request, access, template, render, access.writable, *parts, timeout=FRAGMENT_SECONDS
+        request,
+        access,
+        template,
+        render,
+        access.writable,
+        get_language(),
+        *parts,
+        timeout=FRAGMENT_SECONDS,
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 
 from couples.models import Couple
 from couples.timezones import validate_timezone
@@ -30,19 +31,19 @@ class Prompt(models.Model):
     set for a couple's own prompts, which only that couple ever sees."""
 
     class Depth(models.TextChoices):
-        LIGHT = "light", "Light"
-        MEDIUM = "medium", "Medium"
-        DEEP = "deep", "Deep"
+        LIGHT = "light", _("Light")
+        MEDIUM = "medium", _("Medium")
+        DEEP = "deep", _("Deep")
 
     class Occasion(models.TextChoices):
         """When a prompt fits especially well. The seasonal ones (see SEASONAL) come
         forward in their week; the others suit any day and are simply tagged."""
 
-        ANNIVERSARY = "anniversary", "Anniversary week"
-        NEW_YEAR = "new_year", "New year"
-        HARD_WEEK = "hard_week", "After a hard week"
-        LONG_DISTANCE = "long_distance", "Time apart"
-        BIG_CHANGE = "big_change", "A time of change"
+        ANNIVERSARY = "anniversary", _("Anniversary week")
+        NEW_YEAR = "new_year", _("New year")
+        HARD_WEEK = "hard_week", _("After a hard week")
+        LONG_DISTANCE = "long_distance", _("Time apart")
+        BIG_CHANGE = "big_change", _("A time of change")
 
     SEASONAL = (Occasion.ANNIVERSARY, Occasion.NEW_YEAR)
 
@@ -50,8 +51,8 @@ class Prompt(models.Model):
         """A prompt's shape. Love maps: guess your partner's answer first, then tell
         your own (nobody keeps count of right guesses). Good news: something that went well."""
 
-        LOVE_MAP = "love_map", "Love maps"
-        GOOD_NEWS = "good_news", "Good news"
+        LOVE_MAP = "love_map", _("Love maps")
+        GOOD_NEWS = "good_news", _("Good news")
 
     text = models.CharField(max_length=300)
     tip = models.CharField(max_length=16, choices=Tip)
@@ -68,7 +69,7 @@ class Prompt(models.Model):
         blank=True,
         related_name="prompts_written",
     )
-    active = models.BooleanField(default=True, help_text="Inactive prompts are never asked.")
+    active = models.BooleanField(default=True, help_text=_("Inactive prompts are never asked."))
     # The permanent key of a shipped prompt in content/prompts.json (see library.py);
     # empty for a couple's own prompts and for those staff add.
     shipped_key = models.CharField(max_length=60, blank=True, editable=False)
@@ -118,7 +119,7 @@ class DailyQuestion(models.Model):
     prompt = models.ForeignKey(
         Prompt, on_delete=models.RESTRICT, null=True, related_name="questions"
     )
-    day = models.DateField(help_text="The day in the couple's home time zone.")
+    day = models.DateField(help_text=_("The day in the couple's home time zone."))
     swapped = models.BooleanField(default=False)
     discussed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=now)
@@ -152,11 +153,11 @@ class Answer(models.Model):
 
 class GratitudeNote(models.Model):
     class Reaction(models.TextChoices):
-        HEART = "heart", "Made my day"
-        HUG = "hug", "Sending a hug"
-        SMILE = "smile", "Smiling"
-        TEARS = "tears", "Happy tears"
-        THANKS = "thanks", "Thank you"
+        HEART = "heart", _("Made my day")
+        HUG = "hug", _("Sending a hug")
+        SMILE = "smile", _("Smiling")
+        TEARS = "tears", _("Happy tears")
+        THANKS = "thanks", _("Thank you")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
@@ -210,12 +211,12 @@ class GratitudeNote(models.Model):
 
 class DateIdea(models.Model):
     TAGS = {
-        "at_home": "At home",
-        "outdoors": "Outdoors",
-        "learn_new": "Learn something together",
-        "new_to_us": "New to us",
-        "no_screens": "No screens",
-        "free": "Free",
+        "at_home": _("At home"),
+        "outdoors": _("Outdoors"),
+        "learn_new": _("Learn something together"),
+        "new_to_us": _("New to us"),
+        "no_screens": _("No screens"),
+        "free": _("Free"),
     }
 
     title = models.CharField(max_length=80, unique=True)
@@ -224,9 +225,9 @@ class DateIdea(models.Model):
     at_home = models.BooleanField(default=False)
     outdoors = models.BooleanField(default=False)
     # Both of you come away knowing or able to do something you could not before.
-    learn_new = models.BooleanField("learn something together", default=False)
+    learn_new = models.BooleanField(_("learn something together"), default=False)
     # Something most couples have not done together yet: novelty is part of the point.
-    new_to_us = models.BooleanField("new to us", default=False)
+    new_to_us = models.BooleanField(_("new to us"), default=False)
     no_screens = models.BooleanField(default=False)
     free = models.BooleanField(default=False)
     # The permanent key of a shipped idea in content/date_ideas.json (see library.py).
@@ -271,9 +272,9 @@ class ShippedRelease(models.Model):
 
 class DateNight(models.Model):
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
+        PLANNED = "planned", _("Planned")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="dates")
     # A shared plan that holds both partners' reflections: it outlives its planner's account.

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Max, Q, Value, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from couples.models import Couple, User
 from couples.services import hash_token
@@ -44,7 +46,7 @@ def write_note(
     """A note to the author's partner, arriving now or at `deliver_at`."""
     recipient = couple.partner_of(author)
     if recipient is None or not couple.is_active:
-        raise PracticeError("Notes need a linked partner.")
+        raise PracticeError(_("Notes need a linked partner."))
     now = timezone.now()
     with transaction.atomic():
         note = GratitudeNote.objects.create(
@@ -94,15 +96,17 @@ def reschedule_note(note: GratitudeNote, body: str, deliver_at: dt.datetime) -> 
             body=body, deliver_at=deliver_at, updated_at=timezone.now()
         )
         if updated != 1:
-            raise PracticeError("This note has already arrived, so it can no longer change.")
+            raise PracticeError(_("This note has already arrived, so it can no longer change."))
         if deliver_at <= timezone.now():
             deliver_note(note)
 
 
 def cancel_note(note: GratitudeNote) -> None:
-    deleted, _ = GratitudeNote.objects.filter(pk=note.pk, delivered_at__isnull=True).delete()
+    deleted, _per_model = GratitudeNote.objects.filter(
+        pk=note.pk, delivered_at__isnull=True
+    ).delete()
     if not deleted:
-        raise PracticeError("This note has already arrived, so it can no longer be cancelled.")
+        raise PracticeError(_("This note has already arrived, so it can no longer be cancelled."))
 
 
 def mark_read(note: GratitudeNote, user: User) -> None:
@@ -113,7 +117,7 @@ def mark_read(note: GratitudeNote, user: User) -> None:
 
 def react(note: GratitudeNote, user: User, reaction: str) -> None:
     if note.recipient_id != user.pk:
-        raise PracticeError("Only the person a note was written to can react to it.")
+        raise PracticeError(_("Only the person a note was written to can react to it."))
     now = timezone.now()
     GratitudeNote.objects.filter(pk=note.pk).update(
         reaction=reaction, reacted_at=now, read_at=note.read_at or now
@@ -125,7 +129,7 @@ def thank_for_note(note: GratitudeNote, user: User, thanks: str) -> None:
     """The recipient answers a note with a few words; they may reword them later. The
     first thank-you's time stays, so rewording it counts once in the balance."""
     if note.recipient_id != user.pk or not note.is_delivered:
-        raise PracticeError("Only the person a note was written to can thank for it.")
+        raise PracticeError(_("Only the person a note was written to can thank for it."))
     now = timezone.now()
     with transaction.atomic():
         GratitudeNote.objects.filter(pk=note.pk, thanked_at__isnull=True).update(thanked_at=now)
@@ -191,7 +195,7 @@ def next_prompt(couple: Couple, exclude: int | None = None, today: dt.date | Non
             .first()
         )
     if prompt is None:
-        raise PracticeError("There are no prompts to ask. Add one of your own.")
+        raise PracticeError(_("There are no prompts to ask. Add one of your own."))
     return prompt
 
 
@@ -204,7 +208,7 @@ def todays_question(couple: Couple, today: dt.date | None = None) -> DailyQuesti
     if question is not None:
         return question
     if not couple.is_active:
-        raise PracticeError("This couple has ended.")
+        raise PracticeError(_("This couple has ended."))
     try:
         with transaction.atomic():
             return DailyQuestion.objects.create(
@@ -223,9 +227,9 @@ def _lock_question(question: DailyQuestion) -> DailyQuestion:
 
 def _check_can_change(question: DailyQuestion, couple: Couple) -> None:
     if question.day != couple.local_today():
-        raise PracticeError("Only today's question can change. Earlier ones stay as they were.")
+        raise PracticeError(_("Only today's question can change. Earlier ones stay as they were."))
     if question.answers.exists():
-        raise PracticeError("Someone has already answered today's question, so it stays.")
+        raise PracticeError(_("Someone has already answered today's question, so it stays."))
 
 
 def swap_question(question: DailyQuestion) -> DailyQuestion:
@@ -233,7 +237,7 @@ def swap_question(question: DailyQuestion) -> DailyQuestion:
     with transaction.atomic():
         locked = _lock_question(question)
         if locked.swapped:
-            raise PracticeError("Today's question has already been swapped once.")
+            raise PracticeError(_("Today's question has already been swapped once."))
         _check_can_change(locked, question.couple)
         prompt = next_prompt(question.couple, exclude=locked.prompt_id, today=locked.day)
         DailyQuestion.objects.filter(pk=locked.pk).update(prompt=prompt, swapped=True)
@@ -244,7 +248,7 @@ def swap_question(question: DailyQuestion) -> DailyQuestion:
 def pick_question(question: DailyQuestion, prompt: Prompt) -> DailyQuestion:
     """Choose a particular prompt for today while nobody has answered."""
     if not prompts_for(question.couple).filter(pk=prompt.pk).exists():
-        raise PracticeError("That prompt is not available.")
+        raise PracticeError(_("That prompt is not available."))
     with transaction.atomic():
         _check_can_change(_lock_question(question), question.couple)
         DailyQuestion.objects.filter(pk=question.pk).update(prompt=prompt)
@@ -263,13 +267,15 @@ def answer_question(
         locked = _lock_question(question)
         if seen_prompt is not None and locked.prompt_id != seen_prompt:
             raise PracticeError(
-                "Today's question changed while you were writing. Here is the new one; "
-                "what you wrote is still in the box."
+                _(
+                    "Today's question changed while you were writing. Here is the new one; "
+                    "what you wrote is still in the box."
+                )
             )
         answers = {a.user_id: a for a in locked.answers.all()}
         mine = answers.get(user.pk)
         if mine is not None and len(answers) == 2:
-            raise PracticeError("You have both answered, so the answers are settled.")
+            raise PracticeError(_("You have both answered, so the answers are settled."))
         if mine is None:
             return Answer.objects.create(question=question, user=user, body=body)
         mine.body = body
@@ -296,7 +302,7 @@ def mark_discussed(question: DailyQuestion) -> None:
 
 def toggle_favorite(user: User, prompt: Prompt) -> bool:
     """Returns True if the prompt is now a favourite."""
-    deleted, _ = FavoritePrompt.objects.filter(user=user, prompt=prompt).delete()
+    deleted, _per_model = FavoritePrompt.objects.filter(user=user, prompt=prompt).delete()
     if deleted:
         return False
     FavoritePrompt.objects.get_or_create(user=user, prompt=prompt)
@@ -308,9 +314,9 @@ def toggle_favorite(user: User, prompt: Prompt) -> bool:
 
 def plan_date(couple: Couple, user: User, **fields) -> DateNight:
     if not couple.is_active:
-        raise PracticeError("This couple has ended.")
+        raise PracticeError(_("This couple has ended."))
     if fields["starts_at"] <= timezone.now():
-        raise PracticeError("That time has already passed. Pick a time in the future.")
+        raise PracticeError(_("That time has already passed. Pick a time in the future."))
     return DateNight.objects.create(couple=couple, created_by=user, **fields)
 
 
@@ -328,7 +334,7 @@ def edit_date(date_night: DateNight, seen_version: dt.datetime, **fields) -> Non
         ).update(**fields, updated_at=timezone.now())
         != 1
     ):
-        raise DateChanged("This date changed while you were editing it.")
+        raise DateChanged(_("This date changed while you were editing it."))
 
 
 def set_date_status(date_night: DateNight, status: str) -> None:
@@ -338,23 +344,23 @@ def set_date_status(date_night: DateNight, status: str) -> None:
         DateNight.Status.PLANNED: [DateNight.Status.CANCELLED],
     }[status]
     if status == DateNight.Status.DONE and date_night.starts_at > timezone.now():
-        raise PracticeError("This date is still ahead of you. Mark it done afterwards.")
+        raise PracticeError(_("This date is still ahead of you. Mark it done afterwards."))
     if (
         DateNight.objects.filter(pk=date_night.pk, status__in=allowed).update(
             status=status, updated_at=timezone.now()
         )
         != 1
     ):
-        raise PracticeError("This date has changed in the meantime. Have a look at it again.")
+        raise PracticeError(_("This date has changed in the meantime. Have a look at it again."))
     date_night.status = status
 
 
 def reflect_on_date(date_night: DateNight, user: User, rating: int, body: str) -> DateReflection:
     if date_night.status == DateNight.Status.CANCELLED:
-        raise PracticeError("This date was cancelled.")
+        raise PracticeError(_("This date was cancelled."))
     if date_night.starts_at > timezone.now():
-        raise PracticeError("Reflections open once the date has started.")
-    reflection, _ = DateReflection.objects.update_or_create(
+        raise PracticeError(_("Reflections open once the date has started."))
+    reflection, _created = DateReflection.objects.update_or_create(
         date_night=date_night, user=user, defaults={"rating": rating, "body": body}
     )
     return reflection
@@ -372,7 +378,7 @@ def start_phones_away(date_night: DateNight) -> dt.datetime:
     now = timezone.now()
     if not date_night.phones_away_can_start(now):
         raise PracticeError(
-            "A phones-away time starts around the date itself, from an hour before it."
+            _("A phones-away time starts around the date itself, from an hour before it.")
         )
     DateNight.objects.filter(
         pk=date_night.pk, phones_away_since__isnull=True, status__in=_LIVE
@@ -381,7 +387,7 @@ def start_phones_away(date_night: DateNight) -> dt.datetime:
         0
     ]
     if since is None:  # cancelled in the meantime
-        raise PracticeError("This date has changed in the meantime. Have a look at it again.")
+        raise PracticeError(_("This date has changed in the meantime. Have a look at it again."))
     date_night.phones_away_since = since
     return since
 
@@ -415,11 +421,11 @@ def set_phones_away_minutes(date_night: DateNight, minutes: int) -> None:
     """Write the phones-away time by hand (a forgotten timer, or one never started).
     It stops a timer still running: the minutes typed are the whole of it."""
     if not 0 <= minutes <= PHONES_AWAY_MAX_MINUTES:
-        raise PracticeError("Phones-away time is between 0 and 720 minutes (12 hours).")
+        raise PracticeError(_("Phones-away time is between 0 and 720 minutes (12 hours)."))
     if date_night.status == DateNight.Status.CANCELLED:
-        raise PracticeError("This date was cancelled.")
+        raise PracticeError(_("This date was cancelled."))
     if not date_night.phones_away_can_record():
-        raise PracticeError("This date is still ahead of you. Add the time afterwards.")
+        raise PracticeError(_("This date is still ahead of you. Add the time afterwards."))
     DateNight.objects.filter(pk=date_night.pk, status__in=_LIVE).update(
         phones_away_since=None, phones_away_minutes=minutes
     )
@@ -429,10 +435,13 @@ def set_phones_away_minutes(date_night: DateNight, minutes: int) -> None:
 def minutes_in_words(minutes: int) -> str:
     """ "1 hour and 5 minutes", "45 minutes", "2 hours"."""
     hours, rest = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    if rest or not hours:
-        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
-    return " and ".join(parts)
+    in_minutes = ngettext("%(count)d minute", "%(count)d minutes", rest) % {"count": rest}
+    if not hours:
+        return in_minutes
+    in_hours = ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    if not rest:
+        return in_hours
+    return _("%(hours)s and %(minutes)s") % {"hours": in_hours, "minutes": in_minutes}
 
 
 def new_calendar_feed(user: User) -> str:

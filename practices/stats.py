@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from couples.models import Couple
 
@@ -46,17 +48,26 @@ SELECT 'dates', COALESCE(idea.tip, %(quality_time)s), COUNT(*)
 """
 
 
-def _plural(one: str, many: str):
-    return lambda n: f"{n} {one if n == 1 else many}"
-
-
-# The kinds this app counts itself, in the order the sentence and the digest name them.
-# Practices built on this app add theirs through hub.count_in_balance.
+# The kinds this app counts itself, in the order the sentence and the digest name them:
+# (how n of them read in a sentence, the digest line). Practices built on this app add
+# theirs through hub.count_in_balance.
 OWN_KINDS = {
-    "notes": (_plural("note", "notes"), "Notes shared"),
-    "answers": (_plural("answer", "answers"), "Answers to the daily question"),
-    "talks": (_plural("talk", "talks"), "Questions you talked about"),
-    "dates": (_plural("date", "dates"), "Date nights"),
+    "notes": (
+        lambda n: ngettext("%(count)d note", "%(count)d notes", n) % {"count": n},
+        gettext_lazy("Notes shared"),
+    ),
+    "answers": (
+        lambda n: ngettext("%(count)d answer", "%(count)d answers", n) % {"count": n},
+        gettext_lazy("Answers to the daily question"),
+    ),
+    "talks": (
+        lambda n: ngettext("%(count)d talk", "%(count)d talks", n) % {"count": n},
+        gettext_lazy("Questions you talked about"),
+    ),
+    "dates": (
+        lambda n: ngettext("%(count)d date", "%(count)d dates", n) % {"count": n},
+        gettext_lazy("Date nights"),
+    ),
 }
 
 
@@ -85,15 +96,17 @@ class Balance:
         when there is something to count."""
         parts = [
             label(self.counts.get(kind, 0))
-            for kind, label, _ in self.kinds()
+            for kind, label, _line in self.kinds()
             if kind in OWN_KINDS or self.counts.get(kind)
         ]
-        return ", ".join(parts[:-1]) + " and " + parts[-1]
+        return _("%(items)s and %(last)s") % {"items": ", ".join(parts[:-1]), "last": parts[-1]}
 
     def lines(self) -> list[tuple[str, int]]:
         """(digest line, count) for every kind with something to count."""
         return [
-            (line, self.counts[kind]) for kind, _, line in self.kinds() if self.counts.get(kind)
+            (line, self.counts[kind])
+            for kind, _label, line in self.kinds()
+            if self.counts.get(kind)
         ]
 
     def bars(self) -> list[tuple[TipInfo, int, int]]:

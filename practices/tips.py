@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Tip(models.TextChoices):
-    GRATITUDE = "gratitude", "Express gratitude"
-    TALK = "talk", "Talk and listen"
-    QUALITY_TIME = "quality_time", "Spend quality time"
-    FEELINGS = "feelings", "Share your feelings"
-    PHYSICAL = "physical", "Stay physically close"
+    GRATITUDE = "gratitude", _("Express gratitude")
+    TALK = "talk", _("Talk and listen")
+    QUALITY_TIME = "quality_time", _("Spend quality time")
+    FEELINGS = "feelings", _("Share your feelings")
+    PHYSICAL = "physical", _("Stay physically close")
 
 
 @dataclass(frozen=True)
@@ -31,32 +32,52 @@ class TipInfo:
 TIPS: dict[str, TipInfo] = {
     Tip.GRATITUDE: TipInfo(
         key="gratitude",
-        label="Express gratitude",
-        blurb="Noticing what your partner does and saying thank you helps them feel seen and valued.",
-        landing="Kind words, a short note or a small free surprise can say a lot. Notice the everyday things your partner does, and let them know you noticed.",
+        label=_("Express gratitude"),
+        blurb=_(
+            "Noticing what your partner does and saying thank you helps them feel seen and valued."
+        ),
+        landing=_(
+            "Kind words, a short note or a small free surprise can say a lot. Notice the everyday things your partner does, and let them know you noticed."
+        ),
     ),
     Tip.TALK: TipInfo(
         key="talk",
-        label="Talk and listen",
-        blurb="Regular, curious conversations, with real listening, keep you in touch with each other's inner world.",
-        landing="Ask how your partner's day went and what is on their mind, then give the answer your full attention. Small daily check-ins add up to a strong connection.",
+        label=_("Talk and listen"),
+        blurb=_(
+            "Regular, curious conversations, with real listening, keep you in touch with each other's inner world."
+        ),
+        landing=_(
+            "Ask how your partner's day went and what is on their mind, then give the answer your full attention. Small daily check-ins add up to a strong connection."
+        ),
     ),
     Tip.QUALITY_TIME: TipInfo(
         key="quality_time",
-        label="Spend quality time",
-        blurb="Unhurried time together, away from screens, gives your relationship room to breathe and grow.",
-        landing="Set devices aside and do something together, from a shared meal to a brand new hobby. Learning new things side by side gives you fresh things to talk about.",
+        label=_("Spend quality time"),
+        blurb=_(
+            "Unhurried time together, away from screens, gives your relationship room to breathe and grow."
+        ),
+        landing=_(
+            "Set devices aside and do something together, from a shared meal to a brand new hobby. Learning new things side by side gives you fresh things to talk about."
+        ),
     ),
     Tip.FEELINGS: TipInfo(
         key="feelings",
-        label="Share your feelings",
-        blurb="Opening up about your hopes, dreams and worries, and hearing theirs, builds trust and closeness.",
-        landing="Tell your partner what you are hoping for, dreaming of or worried about, and listen warmly when they share too. Gentle, honest sharing helps you understand each other.",
+        label=_("Share your feelings"),
+        blurb=_(
+            "Opening up about your hopes, dreams and worries, and hearing theirs, builds trust and closeness."
+        ),
+        landing=_(
+            "Tell your partner what you are hoping for, dreaming of or worried about, and listen warmly when they share too. Gentle, honest sharing helps you understand each other."
+        ),
     ),
     Tip.PHYSICAL: TipInfo(
         key="physical",
-        label="Stay physically close",
-        blurb="Small, welcome gestures like holding hands or a warm hug can help you feel close, when it feels right for you both.",
-        landing="Gentle affection, such as a hand to hold or a cuddle on the sofa, can say what words cannot. Always ask first, and go at a pace that feels comfortable for both of you.",
+        label=_("Stay physically close"),
+        blurb=_(
+            "Small, welcome gestures like holding hands or a warm hug can help you feel close, when it feels right for you both."
+        ),
+        landing=_(
+            "Gentle affection, such as a hand to hold or a cuddle on the sofa, can say what words cannot. Always ask first, and go at a pace that feels comfortable for both of you."
+        ),
     ),
 }

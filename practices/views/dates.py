@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -86,7 +87,7 @@ def new(request: HttpRequest) -> HttpResponse:
         idea = DateIdea.objects.filter(pk=idea_id).first() if idea_id.isdigit() else None
     initial = {"timezone": request.user.timezone}
     if idea is not None:
-        initial |= {"title": idea.title, "idea": idea, "notes": idea.description}
+        initial |= {"title": idea.shown_title, "idea": idea, "notes": idea.shown_description}
     elif title := request.GET.get("title", "").strip():
         # A plan started elsewhere ("Let's make it happen" on a shared dream).
         initial["title"] = title[:120]
@@ -99,7 +100,7 @@ def new(request: HttpRequest) -> HttpResponse:
         except services.PracticeError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Your date night is planned.")
+            messages.success(request, _("Your date night is planned."))
             return redirect("practices:date", pk=date_night.pk)
     return render(
         request, "practices/dates/form.html", {"form": form, "idea": idea, "access": request.access}
@@ -142,7 +143,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     # A POST goes on, so that someone whose date was cancelled while they were typing
     # sees why their change cannot be saved and keeps what they typed.
     if request.method == "GET" and date_night.status != DateNight.Status.PLANNED:
-        messages.info(request, "Only planned dates can change.")
+        messages.info(request, _("Only planned dates can change."))
         return redirect("practices:date", pk=date_night.pk)
     local = date_night.starts_at.astimezone(ZoneInfo(date_night.timezone))
     form = DateNightEditForm(
@@ -170,7 +171,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             data["version"] = date_night.updated_at.isoformat()
             form = DateNightEditForm(data)
         else:
-            messages.success(request, "Your date night is updated.")
+            messages.success(request, _("Your date night is updated."))
             return redirect("practices:date", pk=date_night.pk)
     return render(
         request,
@@ -191,7 +192,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     date_night = _get_date(request, pk)
     status = request.POST.get("status", "")
     if status not in DateNight.Status.values:
-        messages.error(request, "That is not something a date can become.")
+        messages.error(request, _("That is not something a date can become."))
         return redirect("practices:date", pk=date_night.pk)
     try:
         services.set_date_status(date_night, status)
@@ -201,9 +202,9 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             {
-                "done": "Marked as done. How was it? Leave a reflection below.",
-                "cancelled": "The date is cancelled.",
-                "planned": "The date is back on.",
+                "done": _("Marked as done. How was it? Leave a reflection below."),
+                "cancelled": _("The date is cancelled."),
+                "planned": _("The date is back on."),
             }[status],
         )
     return redirect("practices:date", pk=date_night.pk)
@@ -216,7 +217,7 @@ def reflect(request: HttpRequest, pk: int) -> HttpResponse:
     date_night = _get_date(request, pk)
     form = ReflectionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose how it was, from “Wonderful” to “Not our best”.")
+        messages.error(request, _("Choose how it was, from “Wonderful” to “Not our best”."))
         return redirect("practices:date", pk=date_night.pk)
     try:
         services.reflect_on_date(
@@ -225,7 +226,7 @@ def reflect(request: HttpRequest, pk: int) -> HttpResponse:
     except services.PracticeError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Your reflection is saved.")
+        messages.success(request, _("Your reflection is saved."))
     return redirect("practices:date", pk=date_night.pk)
 
 

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -88,13 +89,16 @@ def new(request: HttpRequest) -> HttpResponse:
             request.access.couple, request.user, form.cleaned_data["body"], form.deliver_at
         )
         if note.is_delivered:
-            messages.success(request, f"Your note is with {request.access.partner.name}.")
+            messages.success(
+                request, _("Your note is with %(name)s.") % {"name": request.access.partner.name}
+            )
         else:
+            local = timezone.localtime(note.deliver_at, request.user.tzinfo)
+            day = date_format(local, _("j F"))  # a translated format: 5. Dezember, 5 de diciembre
             messages.success(
                 request,
-                f"Your note will reach {request.access.partner.name} "
-                f"on {date_format(timezone.localtime(note.deliver_at, request.user.tzinfo), 'j F')} "
-                f"at {timezone.localtime(note.deliver_at, request.user.tzinfo):%H:%M}.",
+                _("Your note will reach %(name)s on %(day)s at %(time)s.")
+                % {"name": request.access.partner.name, "day": day, "time": f"{local:%H:%M}"},
             )
         return redirect("practices:notes_sent")
     return render(request, "practices/notes/form.html", {"form": form, "access": request.access})
@@ -131,7 +135,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if note.author_id != request.user.pk:
         raise Http404("No such note.")
     if note.is_delivered:
-        messages.info(request, "This note has arrived, so it can no longer change.")
+        messages.info(request, _("This note has arrived, so it can no longer change."))
         return redirect("practices:note", pk=note.pk)
     form = NoteForm.for_note(note, request.user.timezone, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +146,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.PracticeError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Your note is updated.")
+            messages.success(request, _("Your note is updated."))
         return redirect("practices:notes_sent")
     return render(
         request, "practices/notes/form.html", {"form": form, "note": note, "access": request.access}
@@ -160,7 +164,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except services.PracticeError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "The note is cancelled; it will not be sent.")
+        messages.success(request, _("The note is cancelled; it will not be sent."))
     return redirect("practices:notes_sent")
 
 
@@ -173,9 +177,11 @@ def react(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReactionForm(request.POST)
     if form.is_valid():
         services.react(note, request.user, form.cleaned_data["reaction"])
-        messages.success(request, f"{note.author.name} will see your reaction.")
+        messages.success(
+            request, _("%(name)s will see your reaction.") % {"name": note.author.name}
+        )
     else:
-        messages.error(request, "Pick one of the reactions.")
+        messages.error(request, _("Pick one of the reactions."))
     return redirect("practices:note", pk=note.pk)
 
 
@@ -193,6 +199,8 @@ def thank(request: HttpRequest, pk: int) -> HttpResponse:
     services.thank_for_note(note, request.user, form.cleaned_data["thanks"])
     messages.success(
         request,
-        f"{note.author.name} will see your thank-you." if first else "Your thank-you is updated.",
+        _("%(name)s will see your thank-you.") % {"name": note.author.name}
+        if first
+        else _("Your thank-you is updated."),
     )
     return redirect("practices:note", pk=note.pk)

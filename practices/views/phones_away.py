@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from couples.access import couple_required
@@ -52,11 +53,12 @@ def stop(request: HttpRequest, pk: int) -> HttpResponse:
     date_night = _get_date(request, pk)
     minutes = services.stop_phones_away(date_night)
     if minutes is None:
-        messages.info(request, "You are already back: the time is on the date.")
+        messages.info(request, _("You are already back: the time is on the date."))
     else:
         messages.success(
             request,
-            f"Welcome back. {services.minutes_in_words(minutes)} with phones away, together.",
+            _("Welcome back. %(time)s with phones away, together.")
+            % {"time": services.minutes_in_words(minutes)},
         )
     return redirect("practices:date", pk=date_night.pk)
 
@@ -69,9 +71,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and not date_night.phones_away_can_record():
         messages.info(
             request,
-            "This date was cancelled."
+            _("This date was cancelled.")
             if date_night.status == date_night.Status.CANCELLED
-            else "Phones-away time can be added once the date is here.",
+            else _("Phones-away time can be added once the date is here."),
         )
         return redirect("practices:date", pk=date_night.pk)
     form = PhonesAwayForm(
@@ -83,7 +85,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.PracticeError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "The phones-away time is saved.")
+            messages.success(request, _("The phones-away time is saved."))
             return redirect("practices:date", pk=date_night.pk)
     return render(
         request,

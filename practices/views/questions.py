@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -89,7 +90,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         # Shown with the question as it is now, and the words they wrote kept in the form.
         form.add_error(None, str(exc))
         return _question_page(request, _get_question(request, pk), form)
-    messages.success(request, "Your answer is saved.")
+    messages.success(request, _("Your answer is saved."))
     return redirect("practices:question_detail", pk=question.pk)
 
 
@@ -109,7 +110,7 @@ def swap(request: HttpRequest, pk: int) -> HttpResponse:
 def talked(request: HttpRequest, pk: int) -> HttpResponse:
     question = _get_question(request, pk)
     services.mark_discussed(question)
-    messages.success(request, "Lovely. Talking it through face to face is what it is for.")
+    messages.success(request, _("Lovely. Talking it through face to face is what it is for."))
     return redirect("practices:question_detail", pk=question.pk)
 
 
@@ -192,7 +193,7 @@ def library(request: HttpRequest) -> HttpResponse:
 def favorite(request: HttpRequest, pk: int) -> HttpResponse:
     prompt = _get_prompt(request, pk)
     now_favorite = services.toggle_favorite(request.user, prompt)
-    messages.success(request, "Saved to your favourites." if now_favorite else "Removed.")
+    messages.success(request, _("Saved to your favourites.") if now_favorite else _("Removed."))
     return redirect("practices:prompts")
 
 
@@ -205,7 +206,7 @@ def pick(request: HttpRequest, pk: int) -> HttpResponse:
     except services.PracticeError as exc:
         messages.error(request, str(exc))
         return redirect("practices:prompts")
-    messages.success(request, "That is today's question now.")
+    messages.success(request, _("That is today's question now."))
     return redirect("practices:question")
 
 
@@ -218,7 +219,9 @@ def new_prompt(request: HttpRequest) -> HttpResponse:
         prompt = form.save(commit=False)
         prompt.couple, prompt.author = request.access.couple, request.user
         prompt.save()
-        messages.success(request, "Your question is in your library; only the two of you see it.")
+        messages.success(
+            request, _("Your question is in your library; only the two of you see it.")
+        )
         return redirect("practices:prompts")
     return render(
         request, "practices/questions/prompt_form.html", {"form": form, "access": request.access}

@@ -87,9 +87,14 @@ def test_twenty_people_go_through_the_whole_benchmark():
     # A database of its own, named for the benchmark: the benchmark empties it.
     url = urlsplit(DATABASE_URL)
     bench_url = url._replace(path=url.path.rstrip("/") + "_bench_push").geturl()
+    # And a Redis database of its own: the real-worker tests run at the same time in other
+    # pytest-xdist processes, and a worker of theirs would take this run's send tasks.
+    redis = urlsplit(os.environ["REDIS_URL"])
+    number = int(redis.path.strip("/") or 0)
+    bench_redis = redis._replace(path=f"/{(number + 1) % 16}").geturl()
     run = subprocess.run(
         [sys.executable, "bench/push.py", "--sizes", "20", "--workers", "1"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": bench_url},
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": bench_url, "REDIS_URL": bench_redis},
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     out = run.stdout

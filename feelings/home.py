@@ -14,6 +14,21 @@ from .models import CheckInResponse
 from .wheel import CORES
 
 
+class _Replies(tuple):
+    """The one-tap replies, pickled as a reference (their labels are lazy translations,
+    slow to unpickle on every visit to the cached home page)."""
+
+    def __reduce__(self):
+        return (replies, ())
+
+
+REPLIES = _Replies(CheckInResponse.Reply.choices)
+
+
+def replies() -> _Replies:
+    return REPLIES
+
+
 def card_data(request: HttpRequest, access: CoupleAccess, today: dt.date, now: dt.datetime) -> dict:
     # Plain data only (lists, model rows): the home page caches it under the couple's
     # version, and a form or a dict view would make it compute the card on every visit.
@@ -26,6 +41,6 @@ def card_data(request: HttpRequest, access: CoupleAccess, today: dt.date, now: d
         "theirs": theirs,
         "theirs_response": getattr(theirs, "response", None) if theirs else None,
         "mine_response": getattr(mine, "response", None) if mine else None,
-        "replies": list(CheckInResponse.Reply.choices),
+        "replies": REPLIES,
         "writable": access.writable,
     }

@@ -27,6 +27,15 @@ class Core:
     def word_keys(self) -> set[str]:
         return {key for key, _ in self.words}
 
+    def __reduce__(self):
+        # Pickled as a reference to the wheel: the home card's cached data holds the
+        # cores, and unpickling 60 lazy translations on every visit cost a third of it.
+        return (core, (self.key,))
+
+
+def core(key: str) -> Core:
+    return CORES[key]
+
 
 CORES: dict[str, Core] = {
     core.key: core

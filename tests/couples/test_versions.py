@@ -3,6 +3,7 @@ write either partner makes shows on the other's next page, though that page was 
 moment before."""
 
 import datetime as dt
+import pickle
 
 import pytest
 import time_machine
@@ -348,3 +349,22 @@ def test_a_cached_page_costs_a_handful_of_queries_whatever_the_data(
     alice_client.get(reverse(name))  # fills the cache
     with django_assert_max_num_queries(limit):
         assert alice_client.get(reverse(name)).status_code == 200
+
+
+def test_cached_pages_hold_no_lazy_translations(couple, alice_client, monkeypatch):
+    """A lazy translation pickles as a proxy that is rebuilt on every read: a third of a
+    cached home page's time went into unpickling the feelings wheel's labels."""
+    stored = []
+
+    class Recording:
+        def get(self, key, *args, **kwargs):
+            return None  # compute every time, so that each value is stored
+
+        def set(self, key, value, *args, **kwargs):
+            stored.append(value)
+
+    monkeypatch.setattr(versions, "cache", Recording())
+    for name in ("practices:home", "practices:notes", "practices:dates", "practices:question"):
+        assert alice_client.get(reverse(name)).status_code == 200
+    assert stored
+    assert [value for value in stored if b"_lazy_proxy_unpickle" in pickle.dumps(value)] == []

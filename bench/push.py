@@ -165,7 +165,9 @@ def run(size: int, smtp_port: int, smtp_status: Path, push_status: Path, workers
     from reminders.models import Nudge
 
     # No task left from a past run (only the broker's keys: the tests share this database).
-    redis.Redis.from_url(os.environ["REDIS_URL"]).delete("celery", "unacked", "unacked_index")
+    redis.Redis.from_url(os.environ["REDIS_URL"]).delete(
+        "celery", "push", "unacked", "unacked_index"
+    )
     probe_dir = Path(tempfile.mkdtemp(prefix="bench-probe-"))
     env = {**os.environ, "BENCH_PROBE_DIR": str(probe_dir), "PYTHONPATH": str(ROOT)}
     worker = subprocess.Popen(

@@ -17,6 +17,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KINDLING_VAR_DIR", BASE_DIR / "var"))
@@ -209,6 +210,13 @@ else:
     # Redis redelivers an unacknowledged task after this many seconds, so no task may be
     # scheduled further ahead than this (see reminders/tasks.py).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Two queues, and every worker takes from both, "push" first: a minute's notifications go
+# ahead of its emails (a notification is meant to arrive now; an email is read later).
+# kombu's "priority" order asks the queues in the order declared here.
+CELERY_BROKER_TRANSPORT_OPTIONS["queue_order_strategy"] = "priority"
+CELERY_TASK_QUEUES = (Queue("push"), Queue("celery"))
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+PUSH_QUEUE = "push"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -129,16 +129,24 @@ def enqueue_send(nudge_ids: list[int]) -> None:
     """Send these rows, and the push twins they get here (push.add_push_twins), once the
     current transaction commits, in batches: one task (and one SMTP connection) per
     batch, never one per email."""
-    _enqueue(list(nudge_ids) + push.add_push_twins(list(nudge_ids)))
+    _enqueue(push.add_push_twins(list(nudge_ids)), queue=settings.PUSH_QUEUE)
+    _enqueue(list(nudge_ids))
 
 
-def _enqueue(nudge_ids: list[int]) -> None:
+def _enqueue(nudge_ids: list[int], queue: str | None = None) -> None:
+    """A send task per batch of these rows, on commit. The push twins go on the push
+    queue, which workers empty first (CELERY_TASK_QUEUES)."""
     # Found by name in Celery's registry (RemindersConfig.ready imports the tasks module):
     # importing reminders.tasks here would close a loop, since the tasks call into this
     # module, and send_task() would bypass eager mode in tests.
     send_nudges = current_app.tasks[SEND_TASK]
     for chunk in chunks(list(nudge_ids)):
-        transaction.on_commit(lambda chunk=chunk: send_nudges.delay(chunk))
+        if queue:
+            transaction.on_commit(
+                lambda chunk=chunk: send_nudges.apply_async(args=[chunk], queue=queue)
+            )
+        else:
+            transaction.on_commit(lambda chunk=chunk: send_nudges.delay(chunk))
 
 
 def queue_couple_ended_notices(couple: Couple, ended_at: dt.datetime) -> list[int]:

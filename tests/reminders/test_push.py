@@ -4,8 +4,10 @@ signature and audience and decrypts each payload with the device's own private k
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
+from celery import Task, current_app
 
 from practices import services as practices
 from reminders import outbox, push
@@ -352,3 +354,26 @@ def test_a_batch_reaches_several_people_at_once_and_each_person_in_order(service
         tags = [payload["tag"] for payload in service.payloads(f"phone-{n}")]
         assert tags == [f"kindling-{row.pk}" for row in sent if row.user == person]
     assert rows() == [("push", "sent")] * len(sent)
+
+
+def test_notifications_go_on_the_push_queue_that_workers_empty_first(
+    prefs, couple, alice, bob, service, django_capture_on_commit_callbacks
+):
+    add_device(service, bob, "bob-phone")
+    published = []
+
+    def record(self, args=None, kwargs=None, **options):
+        published.append((options.get("queue"), args[0]))
+
+    with (
+        mock.patch.object(Task, "apply_async", record),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        practices.write_note(couple, alice, "Thank you for the soup.")
+    push_row = Nudge.objects.get(user=bob, channel="push")
+    email_row = Nudge.objects.get(user=bob, channel="email")
+    assert published == [("push", [push_row.pk]), (None, [email_row.pk])]
+    # Workers take from both queues, the push queue first.
+    queues = [queue.name for queue in current_app.conf.task_queues]
+    assert queues == ["push", "celery"]
+    assert current_app.conf.broker_transport_options["queue_order_strategy"] == "priority"

@@ -103,7 +103,9 @@ def test_a_worker_and_beat_on_redis_and_postgres_deliver_a_nudge(tmp_path):
 
     # No task left from a past run (only the broker's keys: other test processes keep
     # their cache in this database).
-    redis.Redis.from_url(os.environ["REDIS_URL"]).delete("celery", "unacked", "unacked_index")
+    redis.Redis.from_url(os.environ["REDIS_URL"]).delete(
+        "celery", "push", "unacked", "unacked_index"
+    )
     seed()
     settings_dict = connection.settings_dict
     database_url = (

@@ -8,11 +8,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import translation
+from django.utils import dates, formats, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_POST
+
+# (day, name), 0 = Monday as in date.weekday(); the names are Django's, in the active language.
+WEEKDAYS = list(dates.WEEKDAYS.items())
+
+
+def locale_week() -> list[tuple[int, str]]:
+    """WEEKDAYS from the active language's first day of the week: Sunday for English,
+    Monday for German and Spanish. (Django counts that day from 0 = Sunday.)"""
+    first = (int(formats.get_format("FIRST_DAY_OF_WEEK")) - 1) % 7
+    return WEEKDAYS[first:] + WEEKDAYS[:first]
 
 
 def supported(code: str | None) -> str:

@@ -4,16 +4,18 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
+from couples.language import locale_week
 from couples.models import User
 from practices.tips import Tip
 
-from .models import LINE_MAX_LENGTH, MAX_SPEAK_MINUTES, MIN_SPEAK_MINUTES, WEEKDAYS
+from .models import LINE_MAX_LENGTH, MAX_SPEAK_MINUTES, MIN_SPEAK_MINUTES
 
 ACTIONS = {"save", "next", "skip"}
 
 
 class WeeklyTimeForm(forms.Form):
-    weekday = forms.TypedChoiceField(label=gettext_lazy("Day"), choices=WEEKDAYS, coerce=int)
+    # A callable: the days in the reader's language, from their locale's first day.
+    weekday = forms.TypedChoiceField(label=gettext_lazy("Day"), choices=locale_week, coerce=int)
     at = forms.TimeField(
         label=gettext_lazy("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from couples.forms import timezone_field
+from couples.language import WEEKDAYS, locale_week
 from couples.models import User
 from practices.tips import Tip
 
 from .models import CHANNEL_CHOICES, PUSH_DEFAULTS, Nudge, ReminderPreference, channels_for
-from .schedule import WEEKDAYS, locale_week
 from .services import MAX_PAUSE
 
 

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from couples.language import WEEKDAYS
 from practices.tips import Tip
 
 from . import schedule
@@ -149,7 +150,7 @@ class ReminderPreference(models.Model):
             return _("Nudges are paused until %(day)s.") % {"day": day}
         if not (self.nudges_enabled and self.days and self.tips):
             return _("Nudges are off.")
-        names = [str(WEEKDAYS_PLURAL[day]) for day, __ in schedule.WEEKDAYS if day in self.days]
+        names = [str(WEEKDAYS_PLURAL[day]) for day, __ in WEEKDAYS if day in self.days]
         listed = names[0]
         if len(names) > 1:
             listed = _("%(days)s and %(last)s") % {"days": ", ".join(names[:-1]), "last": names[-1]}

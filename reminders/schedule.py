@@ -13,19 +13,8 @@ import datetime as dt
 from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
-from django.utils import dates, formats
-
 UTC = dt.UTC
 MONDAY, SUNDAY = 0, 6
-# (day, name), 0 = Monday as in date.weekday(); the names are Django's, in the active language.
-WEEKDAYS = list(dates.WEEKDAYS.items())
-
-
-def locale_week() -> list[tuple[int, str]]:
-    """WEEKDAYS from the active language's first day of the week: Sunday for English,
-    Monday for German and Spanish. (Django counts that day from 0 = Sunday.)"""
-    first = (int(formats.get_format("FIRST_DAY_OF_WEEK")) - 1) % 7
-    return WEEKDAYS[first:] + WEEKDAYS[:first]
 
 
 def slot_on(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:

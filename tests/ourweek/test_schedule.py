@@ -2,6 +2,7 @@
 moved it."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -75,3 +76,19 @@ def test_a_bad_weekly_time_changes_nothing(couple, alice_client, wednesday, data
     assert response.status_code == 400
     assert message in response.text
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "last"),
+    [("en", (6, "Sunday"), (5, "Saturday")), ("de", (0, "Montag"), (6, "Sonntag"))],
+)
+def test_the_day_to_meet_is_listed_from_the_locales_first_day(
+    couple, alice, alice_client, language, first, last
+):
+    alice.language = language
+    alice.save(update_fields=["language"])
+    page = alice_client.get(reverse("ourweek:time")).text
+    options = re.findall(r'<option value="(\d)"[^>]*>([^<]+)</option>', page)
+    assert (int(options[0][0]), options[0][1]) == first
+    assert (int(options[-1][0]), options[-1][1]) == last
+    assert sorted(int(day) for day, _ in options) == list(range(7))

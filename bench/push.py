@@ -9,7 +9,7 @@ and just after the pipeline (the two are averaged).
     REDIS_URL=redis://127.0.0.1:6379/13 .venv/bin/python bench/push.py
 
 Prints pushes per second for both and their ratio (the pipeline's rate is taken from its
-first push to its last, so the emails it sends meanwhile weigh on it), and the worker's
+first push to its last, so any email it sends meanwhile weighs on it), and the worker's
 peak memory at 5,000 and 20,000 people; exits non-zero if a floor is missed: at least 50%
 of the baseline's rate, every push and every email delivered once, and the 20,000 run's
 worker peak memory within 1.5x of the 5,000 run's. Each size runs in a fresh process.
@@ -214,7 +214,7 @@ def run(size: int, smtp_port: int, smtp_status: Path, push_status: Path, workers
         "emails": emails - emails_before,
         "push_rows_sent": sent.filter(channel="push").count(),
         "email_rows_sent": sent.filter(channel="email").count(),
-        # From the first push: the pushes queue after the emails of the same minute.
+        # From the first push: the dispatcher's first batch is queued before any push.
         "push_seconds": last_push - (first_push or last_push),
         "total_seconds": max(last_push, emails_last) - started,
         "worker_peak_kib": worker_peak,
